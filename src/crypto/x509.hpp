@@ -1,0 +1,36 @@
+// Reading X.509 certificates: what renew, check and expiry need to know.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "crypto/key.hpp"
+
+namespace acme::crypto {
+
+using SysSeconds = std::chrono::sys_seconds;
+
+struct CertInfo {
+    std::string subject;           // one-line RFC 2253 form
+    std::string subject_cn;        // empty when absent
+    std::string issuer;            // one-line RFC 2253 form
+    std::string issuer_cn;         // empty when absent
+    std::string serial_hex;        // lower-case hex, no separators
+    std::string serial_der;        // content bytes of the serial INTEGER (for ARI)
+    std::string aki_keyid;         // authorityKeyIdentifier keyIdentifier bytes, empty if none
+    std::vector<std::string> sans; // DNS names and IP addresses, in order
+    SysSeconds not_before;
+    SysSeconds not_after;
+    std::string sha256_hex;        // fingerprint of the DER, lower-case hex
+};
+
+// Splits a PEM bundle into its certificates (each a full PEM block, in order).
+// Throws Error(crypto) when a block is not a certificate or the text has none.
+std::vector<std::string> split_pem_chain(const std::string& pem);
+// Reads one certificate, PEM or DER. Throws Error(crypto) when unreadable.
+CertInfo read_certificate(const std::string& pem_or_der);
+// True when key is the private half of the certificate's public key.
+bool key_matches_certificate(const PrivateKey& key, const std::string& cert_pem);
+
+} // namespace acme::crypto

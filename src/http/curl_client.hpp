@@ -1,0 +1,43 @@
+// libcurl implementation of Transport: one easy handle reused for every
+// request, so the TLS connection to the CA is kept alive across the flow.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "http/transport.hpp"
+
+namespace acme::http {
+
+struct ClientOptions {
+    std::string ca_bundle;     // PEM file of trusted roots; "" = system store
+    bool insecure = false;     // skip verification (explicit --insecure only)
+    std::chrono::milliseconds connect_timeout{10'000};
+    std::chrono::milliseconds total_timeout{30'000}; // per request
+    std::size_t max_body = 1 << 20;                  // bytes; larger bodies throw
+    std::string user_agent;                          // default "acmectl/<version>"
+};
+
+class CurlClient : public Transport {
+  public:
+    explicit CurlClient(ClientOptions options);
+    ~CurlClient() override;
+    CurlClient(const CurlClient&) = delete;
+    CurlClient& operator=(const CurlClient&) = delete;
+
+    Response get(const std::string& url) override;
+    Response head(const std::string& url) override;
+    Response post(const std::string& url, const std::string& body,
+                  const std::string& content_type) override;
+    // Number of requests sent and of new connections opened (for -v and tests).
+    std::size_t requests() const;
+    std::size_t connections() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace acme::http
