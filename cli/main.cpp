@@ -1,1 +1,75 @@
-int main() { return 0; }
+// acmectl: parse flags, run one subcommand, map its outcome to an exit status.
+// The one top-level catch and the one table from error kind to exit status.
+#include <iostream>
+
+#include "acme/problem.hpp"
+#include "commands.hpp"
+#include "common/error.hpp"
+#include "common/version.hpp"
+
+namespace acmectl {
+
+namespace {
+
+constexpr int k_exit_ok = 0;
+constexpr int k_exit_failure = 1;
+constexpr int k_exit_usage = 64;     // EX_USAGE: bad flags
+constexpr int k_exit_temporary = 75; // EX_TEMPFAIL: rate limited, CA unavailable
+
+// Core ErrorKind::usage is a bad input value (a name, an e-mail, a file) and
+// exits 1 like any failed request; only flag errors caught by CLI11 exit 64.
+int exit_status(const acme::Error& e) {
+    if (e.temporary() || e.kind() == acme::ErrorKind::conflict) {
+        return k_exit_temporary;
+    }
+    return k_exit_failure;
+}
+
+int run(int argc, char** argv) {
+    CLI::App app("acmectl: obtain, renew, deploy and monitor TLS certificates over ACME",
+                 "acmectl");
+    app.set_version_flag("--version", "acmectl " ACMECTL_VERSION);
+    app.require_subcommand(1);
+    app.fallthrough();
+    GlobalOptions global;
+    add_global_options(app, global);
+    std::vector<Command> commands = {setup_register(app, global), setup_issue(app, global)};
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        if (e.get_exit_code() == 0) {
+            return app.exit(e);
+        }
+        std::cerr << "acmectl: " << e.what() << "\nRun 'acmectl --help' for usage.\n";
+        return k_exit_usage;
+    }
+    for (const auto& command : commands) {
+        if (command.app->parsed()) {
+            return command.run();
+        }
+    }
+    return k_exit_usage;
+}
+
+} // namespace
+
+std::vector<std::string> key_type_names() {
+    return {"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"};
+}
+
+} // namespace acmectl
+
+int main(int argc, char** argv) {
+    try {
+        return acmectl::run(argc, argv);
+    } catch (const CLI::Error& e) {
+        std::cerr << "acmectl: " << e.what() << '\n';
+        return acmectl::k_exit_usage;
+    } catch (const acme::Error& e) {
+        std::cerr << "acmectl: " << e.what() << '\n';
+        return acmectl::exit_status(e);
+    } catch (const std::exception& e) {
+        std::cerr << "acmectl: internal error: " << e.what() << '\n';
+        return acmectl::k_exit_failure;
+    }
+}

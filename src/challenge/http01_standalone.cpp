@@ -1,0 +1,385 @@
+#include "challenge/http01_standalone.hpp"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+#include "challenge/http01_responder.hpp"
+#include "challenge/token.hpp"
+#include "challenge/unique_fd.hpp"
+#include "common/error.hpp"
+
+namespace acme::challenge {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t k_max_request = 8 * 1024;         // request head, bytes
+constexpr auto k_connection_deadline = std::chrono::seconds(10);
+// The CA validates from several vantage points at once, and retries; beyond
+// this many open connections new ones wait in the listen backlog.
+constexpr std::size_t k_max_connections = 256;
+
+std::string errno_text(int error) {
+    auto text = std::system_category().message(error);
+    if (!text.empty()) text.front() = static_cast<char>(std::tolower(static_cast<unsigned char>(text.front())));
+    return text;
+}
+
+// ---------------------------------------------------------------- listening
+
+// A parsed listen address: the sockaddr to bind and its family.
+struct ListenAddress {
+    sockaddr_storage storage{};
+    socklen_t length = 0;
+    int family = AF_UNSPEC;
+};
+
+ListenAddress ipv6_address(const in6_addr& address, int port) {
+    sockaddr_in6 sin6{};
+    sin6.sin6_family = AF_INET6;
+    sin6.sin6_addr = address;
+    sin6.sin6_port = htons(static_cast<std::uint16_t>(port));
+    ListenAddress out;
+    std::memcpy(&out.storage, &sin6, sizeof sin6);
+    out.length = sizeof sin6;
+    out.family = AF_INET6;
+    return out;
+}
+
+ListenAddress ipv4_address(const in_addr& address, int port) {
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    sin.sin_addr = address;
+    sin.sin_port = htons(static_cast<std::uint16_t>(port));
+    ListenAddress out;
+    std::memcpy(&out.storage, &sin, sizeof sin);
+    out.length = sizeof sin;
+    out.family = AF_INET;
+    return out;
+}
+
+// "192.0.2.1", "2001:db8::1" or "[2001:db8::1]"; Error(usage) otherwise.
+ListenAddress parse_address(std::string text, int port) {
+    if (text.size() > 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
+    in6_addr v6{};
+    if (::inet_pton(AF_INET6, text.c_str(), &v6) == 1) return ipv6_address(v6, port);
+    in_addr v4{};
+    if (::inet_pton(AF_INET, text.c_str(), &v4) == 1) return ipv4_address(v4, port);
+    throw Error(ErrorKind::usage, "invalid listen address '" + text + "': expected an IPv4 or IPv6 address");
+}
+
+std::string bind_failure(const std::string& address, int port, int error) {
+    std::string where = "port " + std::to_string(port);
+    if (!address.empty()) where = address + " " + where;
+    std::string why = errno_text(error);
+    if (error == EADDRINUSE) why = "address already in use";
+    if (error == EACCES) why = "permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)";
+    if (error == EADDRNOTAVAIL) why = "no such address on this host";
+    return "cannot listen on " + where + ": " + why;
+}
+
+// A bound, listening, non-blocking socket; the errno of the failing step on failure.
+struct BindResult {
+    UniqueFd fd;
+    int error = 0;
+};
+
+BindResult try_listen(const ListenAddress& address, bool dual_stack) {
+    BindResult out;
+    out.fd.reset(::socket(address.family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!out.fd) {
+        out.error = errno;
+        return out;
+    }
+    const int one = 1;
+    const int zero = 0;
+    // SO_REUSEADDR: a restart right after end() must not fail on TIME_WAIT.
+    ::setsockopt(out.fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (dual_stack) ::setsockopt(out.fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+    if (::bind(out.fd.get(), reinterpret_cast<const sockaddr*>(&address.storage), address.length) != 0 ||
+        ::listen(out.fd.get(), SOMAXCONN) != 0) {
+        out.error = errno;
+        out.fd.reset();
+    }
+    return out;
+}
+
+UniqueFd open_listener(const std::string& address, int port) {
+    if (port < 1 || port > 65535) {
+        throw Error(ErrorKind::usage, "invalid port " + std::to_string(port) + ": expected 1 to 65535");
+    }
+    BindResult result;
+    if (address.empty()) {
+        result = try_listen(ipv6_address(in6addr_any, port), true);
+        // No IPv6 on this host (module off, or no address): IPv4 only.
+        const bool no_ipv6 = result.error == EAFNOSUPPORT || result.error == EADDRNOTAVAIL;
+        if (no_ipv6) result = try_listen(ipv4_address(in_addr{htonl(INADDR_ANY)}, port), false);
+    } else {
+        result = try_listen(parse_address(address, port), false);
+    }
+    if (!result.fd) throw Error(ErrorKind::usage, bind_failure(address, port, result.error));
+    return std::move(result.fd);
+}
+
+// ---------------------------------------------------------------- serving
+
+struct Connection {
+    enum class State { reading, writing, draining, done };
+    UniqueFd fd;
+    Clock::time_point deadline;
+    State state = State::reading;
+    std::string input;
+    std::string output;
+    std::size_t sent = 0;
+};
+
+// The poll loop run by the server thread. It owns every client connection;
+// the listener and wake-up pipe belong to the Impl and outlive the loop.
+class ServerLoop {
+  public:
+    ServerLoop(int listener, int wake, KeyAuthorizationLookup lookup)
+        : m_listener(listener), m_wake(wake), m_lookup(std::move(lookup)) {}
+
+    // Serves until the wake-up pipe becomes readable.
+    void run() {
+        while (poll_once()) {
+            std::erase_if(m_connections, [](const Connection& c) { return c.state == Connection::State::done; });
+        }
+    }
+
+  private:
+    bool poll_once();
+    int poll_timeout_ms() const;
+    void accept_all();
+    void expire(Clock::time_point now);
+    void on_event(Connection& connection, short revents);
+    void on_readable(Connection& connection);
+    void on_writable(Connection& connection);
+    void on_draining(Connection& connection);
+
+    int m_listener;
+    int m_wake;
+    KeyAuthorizationLookup m_lookup;
+    std::vector<Connection> m_connections;
+};
+
+bool ServerLoop::poll_once() {
+    std::vector<pollfd> fds;
+    fds.reserve(m_connections.size() + 2);
+    fds.push_back({m_wake, POLLIN, 0});
+    // At the connection cap, leave new clients in the backlog for now.
+    const short accepting = m_connections.size() < k_max_connections ? POLLIN : 0;
+    fds.push_back({m_listener, accepting, 0});
+    for (const auto& c : m_connections) {
+        fds.push_back({c.fd.get(), static_cast<short>(c.state == Connection::State::writing ? POLLOUT : POLLIN), 0});
+    }
+    const int ready = ::poll(fds.data(), fds.size(), poll_timeout_ms());
+    if (ready < 0 && errno != EINTR) return false;
+    if (fds[0].revents != 0) return false;
+    const auto count = m_connections.size(); // accept_all appends after these
+    for (std::size_t i = 0; i < count; ++i) {
+        if (fds[i + 2].revents != 0) on_event(m_connections[i], fds[i + 2].revents);
+    }
+    if ((fds[1].revents & POLLIN) != 0) accept_all();
+    expire(Clock::now());
+    return true;
+}
+
+int ServerLoop::poll_timeout_ms() const {
+    if (m_connections.empty()) return -1;
+    auto first = m_connections.front().deadline;
+    for (const auto& c : m_connections) first = std::min(first, c.deadline);
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(first - Clock::now()).count();
+    return static_cast<int>(std::clamp<long long>(left, 0, 60'000));
+}
+
+void ServerLoop::accept_all() {
+    while (m_connections.size() < k_max_connections) {
+        UniqueFd fd(::accept4(m_listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
+        if (!fd) return; // EAGAIN, or a client that gave up (ECONNABORTED): poll again
+        Connection c;
+        c.fd = std::move(fd);
+        c.deadline = Clock::now() + k_connection_deadline;
+        m_connections.push_back(std::move(c));
+    }
+}
+
+// A slow or silent client is dropped at its deadline, whatever its state.
+void ServerLoop::expire(Clock::time_point now) {
+    for (auto& c : m_connections) {
+        if (now >= c.deadline) c.state = Connection::State::done;
+    }
+}
+
+void ServerLoop::on_event(Connection& connection, short revents) {
+    if ((revents & POLLNVAL) != 0) {
+        connection.state = Connection::State::done;
+        return;
+    }
+    switch (connection.state) {
+    case Connection::State::reading: on_readable(connection); break;
+    case Connection::State::writing: on_writable(connection); break;
+    case Connection::State::draining: on_draining(connection); break;
+    case Connection::State::done: break;
+    }
+}
+
+void ServerLoop::on_readable(Connection& connection) {
+    char buffer[4096];
+    const auto received = ::recv(connection.fd.get(), buffer, sizeof buffer, 0);
+    if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (received <= 0) {
+        connection.state = Connection::State::done; // closed before a full request
+        return;
+    }
+    connection.input.append(buffer, static_cast<std::size_t>(received));
+    const auto head_end = request_head_end(connection.input);
+    if (head_end != std::string::npos && head_end <= k_max_request) {
+        connection.output = http01_answer(std::string_view(connection.input).substr(0, head_end), m_lookup);
+    } else if (connection.input.size() >= k_max_request) {
+        connection.output = http01_error(431);
+    } else {
+        return; // need more
+    }
+    connection.input.clear();
+    connection.state = Connection::State::writing;
+    on_writable(connection); // usually fits the socket buffer at once
+}
+
+void ServerLoop::on_writable(Connection& connection) {
+    const auto* data = connection.output.data() + connection.sent;
+    const auto left = connection.output.size() - connection.sent;
+    const auto written = ::send(connection.fd.get(), data, left, MSG_NOSIGNAL);
+    if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (written < 0) {
+        connection.state = Connection::State::done;
+        return;
+    }
+    connection.sent += static_cast<std::size_t>(written);
+    if (connection.sent < connection.output.size()) return;
+    // Closing with unread input would reset the connection and could destroy
+    // the answer in flight: half-close, then read until the client closes.
+    ::shutdown(connection.fd.get(), SHUT_WR);
+    connection.state = Connection::State::draining;
+}
+
+void ServerLoop::on_draining(Connection& connection) {
+    char buffer[4096];
+    const auto received = ::recv(connection.fd.get(), buffer, sizeof buffer, 0);
+    if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (received <= 0) connection.state = Connection::State::done;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- the solver
+
+struct StandaloneHttp01::Impl {
+    std::string address;
+    int port;
+    std::mutex mutex; // guards tokens: present/cleanup run beside the server thread
+    std::map<std::string, std::string, std::less<>> tokens;
+    UniqueFd listener;
+    UniqueFd wake_read;
+    UniqueFd wake_write;
+    std::thread thread;
+
+    std::optional<std::string> key_authorization(std::string_view token) {
+        const std::lock_guard lock(mutex);
+        const auto found = tokens.find(token);
+        if (found == tokens.end()) return std::nullopt;
+        return found->second;
+    }
+
+    void start();
+    void serve(int listen_fd, int wake_fd) noexcept;
+    void stop() noexcept;
+};
+
+void StandaloneHttp01::Impl::start() {
+    if (thread.joinable()) return; // already listening
+    listener = open_listener(address, port);
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
+        const int error = errno;
+        listener.reset();
+        throw Error(ErrorKind::io, "cannot create a pipe for the http-01 server: " + errno_text(error));
+    }
+    wake_read.reset(pipe_fds[0]);
+    wake_write.reset(pipe_fds[1]);
+    thread = std::thread([this, listen_fd = listener.get(), wake_fd = wake_read.get()] {
+        serve(listen_fd, wake_fd);
+    });
+}
+
+// Runs on the server thread. An exception here (out of memory) must not
+// terminate the process: the server stops answering and validation fails
+// visibly instead.
+void StandaloneHttp01::Impl::serve(int listen_fd, int wake_fd) noexcept {
+    try {
+        ServerLoop(listen_fd, wake_fd, [this](std::string_view token) { return key_authorization(token); }).run();
+    } catch (...) {
+    }
+}
+
+void StandaloneHttp01::Impl::stop() noexcept {
+    if (thread.joinable()) {
+        const char byte = 1;
+        // The pipe is empty and non-blocking: this cannot block or fail short.
+        [[maybe_unused]] const auto ignored = ::write(wake_write.get(), &byte, 1);
+        thread.join();
+    }
+    listener.reset();
+    wake_read.reset();
+    wake_write.reset();
+}
+
+StandaloneHttp01::StandaloneHttp01(std::string address, int port)
+    : m_impl(std::make_unique<Impl>()) {
+    m_impl->address = std::move(address);
+    m_impl->port = port;
+}
+
+StandaloneHttp01::~StandaloneHttp01() { end(); }
+
+void StandaloneHttp01::begin() {
+    try {
+        m_impl->start();
+    } catch (const std::system_error& e) { // std::thread could not start
+        m_impl->stop();
+        throw Error(ErrorKind::io, std::string("cannot start the http-01 server: ") + e.what());
+    }
+}
+
+void StandaloneHttp01::present(const ChallengeTask& task) {
+    require_valid_token(task.token);
+    const std::lock_guard lock(m_impl->mutex);
+    m_impl->tokens.insert_or_assign(task.token, task.key_authorization);
+}
+
+void StandaloneHttp01::cleanup(const ChallengeTask& task) noexcept {
+    const std::lock_guard lock(m_impl->mutex);
+    const auto found = m_impl->tokens.find(task.token);
+    if (found != m_impl->tokens.end()) m_impl->tokens.erase(found);
+}
+
+void StandaloneHttp01::end() noexcept { m_impl->stop(); }
+
+} // namespace acme::challenge

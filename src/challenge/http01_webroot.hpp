@@ -20,6 +20,7 @@ class WebrootHttp01 : public Solver {
   private:
     std::filesystem::path m_root;
     bool m_created_dirs = false; // remove .well-known/acme-challenge if we made it
+    bool m_created_well_known = false; // and .well-known itself if we made that too
 };
 
 } // namespace acme::challenge

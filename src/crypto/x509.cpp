@@ -1,0 +1,148 @@
+#include "crypto/x509.hpp"
+
+#include "common/error.hpp"
+#include "crypto/digest.hpp"
+#include "crypto/ossl.hpp"
+
+#include <ctime>
+#include <openssl/pem.h>
+
+namespace acme::crypto {
+
+namespace {
+
+ossl::X509Ptr parse_certificate(const std::string& pem_or_der) {
+    ossl::X509Ptr cert;
+    if (ossl::looks_like_pem(pem_or_der)) {
+        const auto bio = ossl::mem_bio(pem_or_der);
+        cert.reset(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    } else {
+        const auto* p = reinterpret_cast<const unsigned char*>(pem_or_der.data());
+        cert.reset(d2i_X509(nullptr, &p, static_cast<long>(pem_or_der.size())));
+    }
+    if (!cert)
+        ossl::fail("cannot read certificate");
+    return cert;
+}
+
+// Reads the next PEM block of any kind; false at the end of the text.
+// PEM_read_bio_X509 would silently skip non-certificate blocks, and a bundle
+// with a stray private key in it is something the caller must hear about.
+bool next_pem_block(BIO* bio, std::string& name, std::string& der) {
+    char* raw_name = nullptr;
+    char* raw_header = nullptr;
+    unsigned char* raw_data = nullptr;
+    long len = 0;
+    if (PEM_read_bio(bio, &raw_name, &raw_header, &raw_data, &len) != 1) {
+        ossl::clear_errors(); // PEM_R_NO_START_LINE: no more blocks
+        return false;
+    }
+    name = raw_name;
+    der.assign(reinterpret_cast<const char*>(raw_data), static_cast<size_t>(len));
+    OPENSSL_free(raw_name);
+    OPENSSL_free(raw_header);
+    OPENSSL_free(raw_data);
+    return true;
+}
+
+std::string certificate_pem(const std::string& der) {
+    const ossl::X509Ptr cert = parse_certificate(der);
+    const auto out = ossl::new_mem_bio();
+    if (PEM_write_bio_X509(out.get(), cert.get()) != 1)
+        ossl::fail("cannot write certificate PEM");
+    return ossl::bio_text(out.get());
+}
+
+std::string name_text(const X509_NAME* name) {
+    const auto bio = ossl::new_mem_bio();
+    if (X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0)
+        ossl::fail("cannot print name");
+    return ossl::bio_text(bio.get());
+}
+
+// DER of an INTEGER minus its tag and length: what RFC 9773 §4.1 puts in
+// an ARI certID (two's complement, so a leading 0x00 stays when present).
+std::string integer_content(const ASN1_INTEGER* serial) {
+    const std::string der = ossl::to_der(i2d_ASN1_INTEGER, serial);
+    const auto first_len = static_cast<unsigned char>(der.at(1));
+    const size_t header = first_len < 0x80 ? 2 : 2 + (first_len & 0x7f);
+    return der.substr(header);
+}
+
+std::string string_bytes(const ASN1_STRING* str) {
+    return {reinterpret_cast<const char*>(ASN1_STRING_get0_data(str)),
+            static_cast<size_t>(ASN1_STRING_length(str))};
+}
+
+SysSeconds to_sys_seconds(const ASN1_TIME* time) {
+    std::tm tm{};
+    if (ASN1_TIME_to_tm(time, &tm) != 1)
+        ossl::fail("unreadable certificate validity");
+    return SysSeconds(std::chrono::seconds(timegm(&tm)));
+}
+
+std::vector<std::string> certificate_sans(const X509* cert) {
+    std::vector<std::string> sans;
+    const ossl::GeneralNamesPtr gens(static_cast<GENERAL_NAMES*>(
+        X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr)));
+    for (int i = 0; gens && i < sk_GENERAL_NAME_num(gens.get()); ++i)
+        if (auto text = ossl::general_name_text(sk_GENERAL_NAME_value(gens.get(), i));
+            !text.empty())
+            sans.push_back(std::move(text));
+    return sans;
+}
+
+// Non-const X509: OpenSSL fills its cache of decoded extensions on first use.
+std::string aki_keyid(X509* cert) {
+    const ASN1_OCTET_STRING* keyid = X509_get0_authority_key_id(cert);
+    return keyid != nullptr ? string_bytes(keyid) : std::string();
+}
+
+} // namespace
+
+std::vector<std::string> split_pem_chain(const std::string& pem) {
+    std::vector<std::string> certs;
+    const auto bio = ossl::mem_bio(pem);
+    std::string name;
+    std::string der;
+    while (next_pem_block(bio.get(), name, der)) {
+        if (name != PEM_STRING_X509)
+            throw Error(ErrorKind::crypto,
+                        "PEM bundle holds a " + name + " block, not a certificate");
+        certs.push_back(certificate_pem(der));
+    }
+    if (certs.empty())
+        throw Error(ErrorKind::crypto, "no certificate in PEM text");
+    return certs;
+}
+
+CertInfo read_certificate(const std::string& pem_or_der) {
+    const ossl::X509Ptr cert = parse_certificate(pem_or_der);
+    const X509* x = cert.get();
+    const ASN1_INTEGER* serial = X509_get0_serialNumber(x);
+    CertInfo info;
+    info.subject = name_text(X509_get_subject_name(x));
+    info.subject_cn = ossl::common_name(X509_get_subject_name(x));
+    info.issuer = name_text(X509_get_issuer_name(x));
+    info.issuer_cn = ossl::common_name(X509_get_issuer_name(x));
+    info.serial_hex = hex(string_bytes(serial)); // magnitude, as `openssl x509 -serial`
+    info.serial_der = integer_content(serial);
+    info.aki_keyid = aki_keyid(cert.get());
+    info.sans = certificate_sans(x);
+    info.not_before = to_sys_seconds(X509_get0_notBefore(x));
+    info.not_after = to_sys_seconds(X509_get0_notAfter(x));
+    info.sha256_hex = hex(sha256(ossl::to_der(i2d_X509, x)));
+    return info;
+}
+
+bool key_matches_certificate(const PrivateKey& key, const std::string& cert_pem) {
+    const ossl::X509Ptr cert = parse_certificate(cert_pem);
+    const EVP_PKEY* pub = X509_get0_pubkey(cert.get());
+    if (pub == nullptr)
+        ossl::fail("certificate has no readable public key");
+    const bool match = EVP_PKEY_eq(key.native(), pub) == 1;
+    ossl::clear_errors(); // a type mismatch queues an error; it is just "no"
+    return match;
+}
+
+} // namespace acme::crypto

@@ -1,0 +1,16 @@
+// The subcommands: each file cli/<name>.cpp defines one setup_<name>.
+#pragma once
+
+#include <vector>
+
+#include "context.hpp"
+
+namespace acmectl {
+
+Command setup_register(CLI::App& app, const GlobalOptions& global);
+Command setup_issue(CLI::App& app, const GlobalOptions& global);
+
+// The names --key-type accepts, in --help order.
+std::vector<std::string> key_type_names();
+
+} // namespace acmectl

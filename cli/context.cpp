@@ -1,0 +1,72 @@
+#include "context.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+#include "acme/server_alias.hpp"
+
+namespace acmectl {
+
+void add_global_options(CLI::App& app, GlobalOptions& o) {
+    auto* g = app.add_option_group("Global options");
+    g->add_option("--home", o.home, "Store folder (default /var/lib/acmectl as root, else "
+                                    "~/.local/state/acmectl)")
+        ->envname("ACMECTL_HOME");
+    g->add_option("--server", o.server,
+                  "ACME directory URL, or letsencrypt, letsencrypt-staging, zerossl, google, "
+                  "google-staging, buypass, buypass-staging")
+        ->envname("ACMECTL_SERVER")
+        ->capture_default_str();
+    g->add_option("--ca-bundle", o.ca_bundle, "PEM file of roots trusted for the CA's HTTPS")
+        ->check(CLI::ExistingFile);
+    g->add_flag("--insecure", o.insecure, "Do not verify the CA's HTTPS certificate (testing only)");
+    g->add_flag("--json", o.json, "Print the result as one JSON document on stdout");
+    g->add_flag("-v,--verbose", o.verbose, "More progress detail, with timings (repeatable)");
+    g->add_flag("-q,--quiet", o.quiet, "Print errors only");
+}
+
+std::filesystem::path resolve_home(const GlobalOptions& o) {
+    if (!o.home.empty()) {
+        return o.home;
+    }
+    if (geteuid() == 0) {
+        return "/var/lib/acmectl";
+    }
+    if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg == '/') {
+        return std::filesystem::path(xdg) / "acmectl";
+    }
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home ? home : ".") / ".local/state/acmectl";
+}
+
+std::string resolve_server_url(const GlobalOptions& o) { return acme::resolve_server(o.server); }
+
+std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& o) {
+    acme::http::ClientOptions options;
+    options.ca_bundle = o.ca_bundle;
+    options.insecure = o.insecure;
+    return std::make_unique<acme::http::CurlClient>(options);
+}
+
+StderrLogger::StderrLogger(const GlobalOptions& o)
+    : m_verbose(o.verbose), m_quiet(o.quiet), m_start(std::chrono::steady_clock::now()) {}
+
+void StderrLogger::log(acme::LogLevel level, const std::string& message) {
+    if (m_quiet && level != acme::LogLevel::warn) {
+        return;
+    }
+    if (level == acme::LogLevel::debug && m_verbose == 0) {
+        return;
+    }
+    if (m_verbose > 0) {
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - m_start);
+        std::cerr << "[" << ms.count() << " ms] ";
+    }
+    std::cerr << (level == acme::LogLevel::warn ? "warning: " : "") << message << '\n';
+}
+
+void print_json(const nlohmann::json& doc) { std::cout << doc.dump(2) << std::endl; }
+
+} // namespace acmectl

@@ -1,0 +1,58 @@
+// What every subcommand shares: the global flags, the store, the HTTP
+// transport, the stderr logger and JSON printing.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "common/log.hpp"
+#include "http/curl_client.hpp"
+
+namespace acmectl {
+
+struct GlobalOptions {
+    std::string home;
+    std::string server = "letsencrypt";
+    std::string ca_bundle;
+    bool insecure = false;
+    bool json = false;
+    int verbose = 0;
+    bool quiet = false;
+};
+
+// A subcommand: its CLI11 node and what to run when it was chosen.
+struct Command {
+    CLI::App* app = nullptr;
+    std::function<int()> run;
+};
+
+// Adds --home, --server, ... to app (they may also follow the subcommand).
+void add_global_options(CLI::App& app, GlobalOptions& options);
+
+// --home, else ACMECTL_HOME (handled by CLI11), else /var/lib/acmectl for
+// root and $XDG_STATE_HOME/acmectl or ~/.local/state/acmectl otherwise.
+std::filesystem::path resolve_home(const GlobalOptions& options);
+// The directory URL of --server (alias or URL). Throws acme::Error(usage).
+std::string resolve_server_url(const GlobalOptions& options);
+std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& options);
+
+// Progress on stderr: info unless -q, debug (with elapsed time) with -v.
+class StderrLogger : public acme::Logger {
+  public:
+    explicit StderrLogger(const GlobalOptions& options);
+    void log(acme::LogLevel level, const std::string& message) override;
+
+  private:
+    int m_verbose;
+    bool m_quiet;
+    std::chrono::steady_clock::time_point m_start;
+};
+
+void print_json(const nlohmann::json& doc);
+
+} // namespace acmectl

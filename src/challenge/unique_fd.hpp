@@ -1,0 +1,43 @@
+// A file descriptor that closes itself: the one owner of every socket and
+// pipe in src/challenge. Private to this folder.
+#pragma once
+
+#include <unistd.h>
+
+#include <utility>
+
+namespace acme::challenge {
+
+class UniqueFd {
+  public:
+    UniqueFd() = default;
+    explicit UniqueFd(int fd) : m_fd(fd) {}
+    ~UniqueFd() { reset(); }
+    UniqueFd(UniqueFd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+    UniqueFd& operator=(UniqueFd&& other) noexcept {
+        if (this != &other) reset(std::exchange(other.m_fd, -1));
+        return *this;
+    }
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+
+    int get() const { return m_fd; }
+    bool valid() const { return m_fd >= 0; }
+    explicit operator bool() const { return valid(); }
+
+    // Gives up ownership without closing, for a caller that closes itself
+    // and checks the result.
+    int release() noexcept { return std::exchange(m_fd, -1); }
+
+    // Closes the current descriptor (errors from close are of no use here:
+    // nothing was written through these that could be lost) and takes fd.
+    void reset(int fd = -1) noexcept {
+        if (m_fd >= 0) ::close(m_fd);
+        m_fd = fd;
+    }
+
+  private:
+    int m_fd = -1;
+};
+
+} // namespace acme::challenge

@@ -1,0 +1,47 @@
+// The account a command acts as: its key (as a signer) and its URL, loaded
+// from the store or created by register_account.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "acme/account.hpp"
+#include "acme/client.hpp"
+#include "crypto/key.hpp"
+#include "crypto/signer.hpp"
+#include "store/store.hpp"
+
+namespace acme::ops {
+
+struct AccountSession {
+    std::unique_ptr<crypto::KeySigner> signer; // heap: the client keeps a pointer
+    AccountInfo info;
+    std::filesystem::path key_path;
+    std::string server_url;
+};
+
+// Loads accounts/<server>/<name> and points the client at it. Throws
+// Error(config) "no account for <server> ... run 'acmectl register'" when
+// there is none.
+AccountSession load_account_session(const store::Store& store, Client& client,
+                                    const std::string& server_url, const std::string& name);
+
+struct RegisterRequest {
+    std::string server_url;
+    std::string account_name = "default";
+    std::vector<std::string> emails;
+    bool agree_tos = false;
+    crypto::KeyType key_type = crypto::KeyType::ec256;
+    std::optional<EabCredentials> eab;
+};
+
+// Returns the existing account for this server and store (asking the CA with
+// onlyReturnExisting and the stored key) or creates one. Refuses, before
+// anything is written, when the CA has terms of service and agree_tos is
+// false, or requires EAB and none is given (Error(usage)). The key is written
+// 0600 before newAccount so that a key the CA may know is never lost.
+AccountSession register_account(const store::Store& store, Client& client,
+                                const RegisterRequest& request);
+
+} // namespace acme::ops

@@ -1,0 +1,233 @@
+#include "ops/issue_certificate.hpp"
+
+#include <algorithm>
+
+#include "acme/names.hpp"
+#include "acme/order.hpp"
+#include "acme/problem.hpp"
+#include "challenge/http01_standalone.hpp"
+#include "challenge/http01_webroot.hpp"
+#include "common/error.hpp"
+#include "common/time_format.hpp"
+#include "crypto/csr.hpp"
+#include "ops/authorize.hpp"
+#include "renew/policy.hpp"
+#include "store/atomic_file.hpp"
+
+namespace acme::ops {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+std::unique_ptr<challenge::Solver> make_solver(const SolverConfig& config) {
+    if (config.kind == "webroot") {
+        return std::make_unique<challenge::WebrootHttp01>(config.webroot);
+    }
+    return std::make_unique<challenge::StandaloneHttp01>(config.http_address, config.http_port);
+}
+
+std::vector<std::string> values(const std::vector<Identifier>& ids) {
+    std::vector<std::string> out;
+    for (const auto& id : ids) {
+        out.push_back(id.value);
+    }
+    return out;
+}
+
+// Same set of names, order aside: issuing again for it is a no-op without --force.
+bool same_names(std::vector<std::string> a, std::vector<std::string> b) {
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    return a == b;
+}
+
+std::optional<IssueResult> existing_result(const store::Store& store, const std::string& name,
+                                           const std::vector<std::string>& domains) {
+    if (!store.lineage_exists(name) || !store.current_version(name)) {
+        return std::nullopt;
+    }
+    auto config = store.read_config(name);
+    auto stored = config.value("domains", nlohmann::json::array());
+    if (!stored.is_array() || !same_names(stored.get<std::vector<std::string>>(), domains)) {
+        return std::nullopt;
+    }
+    IssueResult result;
+    result.status = "exists";
+    result.name = name;
+    result.domains = domains;
+    result.version = *store.current_version(name);
+    result.dir = store.version_dir(name, result.version);
+    result.cert = crypto::read_certificate(store::read_file(result.dir / "cert.pem"));
+    result.key_type = config.value("key_type", "");
+    result.due = renew::lifetime_renewal_time(result.cert.not_before, result.cert.not_after);
+    return result;
+}
+
+std::optional<crypto::PrivateKey> certificate_key(const store::Store& store,
+                                                  const IssueRequest& request,
+                                                  const std::string& name) {
+    if (!request.csr_path.empty()) {
+        return std::nullopt;
+    }
+    if (request.reuse_key && store.current_version(name)) {
+        auto path = store.current_dir(name) / "privkey.pem";
+        if (std::filesystem::exists(path)) {
+            return crypto::PrivateKey::from_pem(store::read_file(path));
+        }
+    }
+    return crypto::PrivateKey::generate(request.key_type);
+}
+
+// The CA's answer is untrusted: the leaf must carry our key and every name.
+void check_leaf(const crypto::CertInfo& leaf, const std::string& leaf_pem,
+                const std::optional<crypto::PrivateKey>& key,
+                const std::vector<std::string>& domains) {
+    if (key && !crypto::key_matches_certificate(*key, leaf_pem)) {
+        throw Error(ErrorKind::protocol, "the CA's certificate does not match our private key");
+    }
+    for (const auto& d : domains) {
+        if (std::find(leaf.sans.begin(), leaf.sans.end(), d) == leaf.sans.end()) {
+            throw Error(ErrorKind::protocol, "the CA's certificate does not name " + d);
+        }
+    }
+}
+
+// PEM blocks [from, to) as one bundle, each ending in a newline.
+std::string join(const std::vector<std::string>& certs, std::size_t from,
+                 std::size_t to = std::string::npos) {
+    std::string out;
+    for (std::size_t i = from; i < std::min(to, certs.size()); ++i) {
+        out += certs[i];
+        if (!out.empty() && out.back() != '\n') {
+            out += '\n';
+        }
+    }
+    return out;
+}
+
+Order run_order(Client& client, const std::vector<Identifier>& ids, challenge::Solver& solver,
+                Clock::time_point deadline, Logger& log) {
+    log.info("Creating an order for " + std::to_string(ids.size()) + " name(s)");
+    auto order = new_order(client, {ids, "", ""});
+    if (order.status == "pending") {
+        authorize_order(client, order, solver, deadline, log);
+        order = wait_order(client, order.url, deadline);
+    }
+    if (order.status != "ready" && order.status != "valid") {
+        if (order.error.is_object()) {
+            throw problem_from_json(order.error, "the order");
+        }
+        throw Error(ErrorKind::acme_problem, "the CA set the order to '" + order.status + "'");
+    }
+    return order;
+}
+
+std::string finalize_and_download(Client& client, Order order, const std::string& csr_der,
+                                  const std::string& preferred_chain, Clock::time_point deadline,
+                                  Logger& log) {
+    if (order.status == "ready") {
+        log.info("Finalizing the order");
+        order = finalize_order(client, order, csr_der);
+        if (order.status != "valid") {
+            order = wait_order(client, order.url, deadline);
+        }
+    }
+    if (order.status != "valid" || order.certificate.empty()) {
+        if (order.error.is_object()) {
+            throw problem_from_json(order.error, "the finalize request");
+        }
+        throw Error(ErrorKind::acme_problem, "the CA left the order '" + order.status + "'");
+    }
+    log.info("Downloading the certificate");
+    auto chains = download_chains(client, order.certificate);
+    return chains[choose_chain(chains, preferred_chain)];
+}
+
+} // namespace
+
+std::pair<std::vector<std::string>, std::string> plan_names(const IssueRequest& request) {
+    auto names = request.names;
+    if (!request.csr_path.empty()) {
+        auto csr = crypto::read_csr(store::read_file(request.csr_path, 1 << 20));
+        if (!names.empty() && !same_names(values(parse_identifiers(names)),
+                                          values(parse_identifiers(csr.names)))) {
+            throw Error(ErrorKind::usage, "the names given with -d differ from the CSR's names");
+        }
+        names = csr.names;
+    }
+    auto ids = parse_identifiers(names);
+    auto name = request.lineage_name.empty() ? lineage_name_for(ids.front()) : request.lineage_name;
+    store::Store::check_lineage_name(name);
+    return {values(ids), name};
+}
+
+nlohmann::json lineage_config(const IssueRequest& request, const std::vector<std::string>& domains,
+                              const std::string& name) {
+    nlohmann::json solver = {{"kind", request.solver.kind}};
+    if (request.solver.kind == "webroot") {
+        solver["webroot"] = request.solver.webroot;
+    } else {
+        solver["http_port"] = request.solver.http_port;
+        solver["http_address"] = request.solver.http_address;
+    }
+    return {{"format", 1},
+            {"name", name},
+            {"domains", domains},
+            {"server", request.server_url},
+            {"account", request.account_name},
+            {"solver", solver},
+            {"key_type", request.csr_path.empty() ? crypto::key_type_name(request.key_type) : ""},
+            {"reuse_key", request.reuse_key},
+            {"csr", request.csr_path},
+            {"preferred_chain", request.preferred_chain},
+            {"timeout", request.timeout.count()},
+            {"hooks", {{"pre", nlohmann::json::array()}, {"post", nlohmann::json::array()},
+                       {"deploy", nlohmann::json::array()}}},
+            {"updated_at", utc_now_iso8601()}};
+}
+
+IssueResult issue_certificate(const store::Store& store, Client& client,
+                              const IssueRequest& request, Logger& log) {
+    const auto started = Clock::now();
+    const auto deadline = started + request.timeout;
+    auto [domains, name] = plan_names(request);
+    auto lock = store.try_lock(name);
+    if (!lock) {
+        throw Error(ErrorKind::conflict, "lineage " + name + " is locked by another acmectl");
+    }
+    if (!request.force) {
+        if (auto existing = existing_result(store, name, domains)) {
+            return *existing;
+        }
+    }
+    auto ids = parse_identifiers(domains);
+    auto key = certificate_key(store, request, name);
+    auto csr_der = key ? crypto::make_csr_der(*key, domains)
+                       : crypto::read_csr(store::read_file(request.csr_path, 1 << 20)).der;
+    auto solver = make_solver(request.solver);
+    auto order = run_order(client, ids, *solver, deadline, log);
+    auto pem = finalize_and_download(client, order, csr_der, request.preferred_chain, deadline, log);
+
+    auto certs = crypto::split_pem_chain(pem);
+    IssueResult result;
+    result.cert = crypto::read_certificate(certs.front());
+    check_leaf(result.cert, certs.front(), key, domains);
+    store::VersionFiles files{join(certs, 0, 1), join(certs, 1), join(certs, 0),
+                              key ? key->to_pem() : ""};
+    result.version = store.write_version(name, files);
+    store.write_config(name, lineage_config(request, domains, name));
+    store.activate_version(name, result.version);
+    log.info("Saved " + name + " version " + std::to_string(result.version));
+
+    result.status = "issued";
+    result.name = name;
+    result.domains = domains;
+    result.key_type = key ? crypto::key_type_name(key->type()) : "";
+    result.dir = store.version_dir(name, result.version);
+    result.due = renew::lifetime_renewal_time(result.cert.not_before, result.cert.not_after);
+    result.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+    return result;
+}
+
+} // namespace acme::ops

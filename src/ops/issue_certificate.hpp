@@ -1,0 +1,67 @@
+// acmectl issue: one order from identifiers to a new lineage version.
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "acme/client.hpp"
+#include "common/log.hpp"
+#include "crypto/key.hpp"
+#include "crypto/x509.hpp"
+#include "store/store.hpp"
+
+namespace acme::ops {
+
+struct SolverConfig {
+    std::string kind = "standalone"; // "standalone" | "webroot"
+    int http_port = 80;
+    std::string http_address; // "" = every address
+    std::string webroot;
+};
+
+struct IssueRequest {
+    std::string server_url;
+    std::string account_name = "default";
+    std::vector<std::string> names; // from -d; may be empty with a CSR
+    std::string lineage_name;       // "" = derived from the first name
+    SolverConfig solver;
+    crypto::KeyType key_type = crypto::KeyType::ec256;
+    bool reuse_key = false;
+    std::string csr_path; // issue for an external CSR: no key stored
+    std::string preferred_chain;
+    bool force = false;
+    std::chrono::seconds timeout{300};
+};
+
+struct IssueResult {
+    std::string status; // "issued" or "exists"
+    std::string name;
+    std::vector<std::string> domains;
+    crypto::CertInfo cert;
+    std::string key_type; // "" for an external CSR
+    int version = 0;
+    std::filesystem::path dir; // the version folder
+    std::chrono::sys_seconds due; // when renew will consider it due
+    std::chrono::milliseconds elapsed{0};
+};
+
+// The lineage's config.json content for this request (what renew redoes).
+nlohmann::json lineage_config(const IssueRequest& request, const std::vector<std::string>& domains,
+                              const std::string& name);
+
+// Runs the whole flow; the client must already act as an account. Throws
+// Error(usage) for bad names before contacting the CA, Error(conflict) when
+// another process holds the lineage, Problem for CA refusals. On any failure
+// the lineage's current version and config stay as they were.
+IssueResult issue_certificate(const store::Store& store, Client& client,
+                              const IssueRequest& request, Logger& log);
+
+// Validates names (and CSR) and derives the lineage name, without network.
+// Returns {domains, lineage name}.
+std::pair<std::vector<std::string>, std::string> plan_names(const IssueRequest& request);
+
+} // namespace acme::ops
