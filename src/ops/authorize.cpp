@@ -7,29 +7,6 @@ namespace acme::ops {
 
 namespace {
 
-// Cleans up what was presented and ends the solver when it goes out of
-// scope, also when validation threw.
-class SolverScope {
-  public:
-    explicit SolverScope(challenge::Solver& solver) : m_solver(solver) { m_solver.begin(); }
-    ~SolverScope() {
-        for (const auto& task : m_presented) {
-            m_solver.cleanup(task);
-        }
-        m_solver.end();
-    }
-    SolverScope(const SolverScope&) = delete;
-    SolverScope& operator=(const SolverScope&) = delete;
-    void present(const challenge::ChallengeTask& task) {
-        m_presented.push_back(task);
-        m_solver.present(task);
-    }
-
-  private:
-    challenge::Solver& m_solver;
-    std::vector<challenge::ChallengeTask> m_presented;
-};
-
 std::string display(const Authorization& authz) {
     return (authz.wildcard ? "*." : "") + authz.identifier.value;
 }
@@ -58,9 +35,21 @@ const Challenge& pick_challenge(const Authorization& authz, const std::string& t
 
 } // namespace
 
-void authorize_order(Client& client, const Order& order, challenge::Solver& solver,
+SolverScope::~SolverScope() {
+    for (const auto& task : m_presented) {
+        m_solver.cleanup(task);
+    }
+    m_solver.end();
+}
+
+void SolverScope::present(const challenge::ChallengeTask& task) {
+    m_presented.push_back(task);
+    m_solver.present(task);
+}
+
+void authorize_order(Client& client, const Order& order, SolverScope& scope,
                      Clock::time_point deadline, Logger& log) {
-    const auto type = solver.challenge_type();
+    const auto type = scope.challenge_type();
     std::vector<Authorization> pending;
     for (const auto& url : order.authorizations) {
         auto authz = fetch_authorization(client, url);
@@ -73,10 +62,6 @@ void authorize_order(Client& client, const Order& order, challenge::Solver& solv
             validation_failed(authz, type);
         }
     }
-    if (pending.empty()) {
-        return;
-    }
-    SolverScope scope(solver);
     const auto thumbprint = client.signer().thumbprint();
     for (const auto& authz : pending) {
         const auto& ch = pick_challenge(authz, type);

@@ -106,12 +106,15 @@ std::string join(const std::vector<std::string>& certs, std::size_t from,
     return out;
 }
 
+// The solver is begun before the order is created, so that a port in use or
+// an unwritable webroot fails before the CA is asked for anything.
 Order run_order(Client& client, const std::vector<Identifier>& ids, challenge::Solver& solver,
                 Clock::time_point deadline, Logger& log) {
+    SolverScope scope(solver);
     log.info("Creating an order for " + std::to_string(ids.size()) + " name(s)");
     auto order = new_order(client, {ids, "", ""});
     if (order.status == "pending") {
-        authorize_order(client, order, solver, deadline, log);
+        authorize_order(client, order, scope, deadline, log);
         order = wait_order(client, order.url, deadline);
     }
     if (order.status != "ready" && order.status != "valid") {
@@ -157,6 +160,13 @@ std::pair<std::vector<std::string>, std::string> plan_names(const IssueRequest& 
         names = csr.names;
     }
     auto ids = parse_identifiers(names);
+    for (const auto& id : ids) {
+        // Both solvers here answer http-01, which RFC 8555 §7.1.3 rules out for wildcards.
+        if (id.value.rfind("*.", 0) == 0) {
+            throw Error(ErrorKind::usage, "'" + id.value + "' is a wildcard name: the CA " +
+                                              "validates wildcards only with dns-01, not http-01");
+        }
+    }
     auto name = request.lineage_name.empty() ? lineage_name_for(ids.front()) : request.lineage_name;
     store::Store::check_lineage_name(name);
     return {values(ids), name};
