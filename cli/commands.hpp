@@ -9,6 +9,8 @@ namespace acmectl {
 
 Command setup_register(CLI::App& app, const GlobalOptions& global);
 Command setup_issue(CLI::App& app, const GlobalOptions& global);
+Command setup_renew(CLI::App& app, const GlobalOptions& global);
+Command setup_expiry(CLI::App& app, const GlobalOptions& global);
 
 // The names --key-type accepts, in --help order.
 std::vector<std::string> key_type_names();

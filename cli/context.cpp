@@ -59,6 +59,7 @@ void StderrLogger::log(acme::LogLevel level, const std::string& message) {
     if (level == acme::LogLevel::debug && m_verbose == 0) {
         return;
     }
+    std::lock_guard guard(m_mutex);
     if (m_verbose > 0) {
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - m_start);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -50,6 +51,7 @@ class StderrLogger : public acme::Logger {
   private:
     int m_verbose;
     bool m_quiet;
+    std::mutex m_mutex; // parallel renewals log from several threads
     std::chrono::steady_clock::time_point m_start;
 };
 

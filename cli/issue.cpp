@@ -29,6 +29,7 @@ struct IssueOptions {
     int timeout = 300;
     std::vector<std::string> emails;
     bool agree_tos = false;
+    std::vector<std::string> deploy_hooks;
 };
 
 acme::ops::IssueRequest make_request(const GlobalOptions& g, const IssueOptions& o) {
@@ -49,6 +50,9 @@ acme::ops::IssueRequest make_request(const GlobalOptions& g, const IssueOptions&
     r.preferred_chain = o.preferred_chain;
     r.force = o.force;
     r.timeout = std::chrono::seconds(o.timeout);
+    if (!o.deploy_hooks.empty()) {
+        r.hooks = {{"deploy", o.deploy_hooks}, {"install", nlohmann::json::array()}};
+    }
     return r;
 }
 
@@ -156,6 +160,8 @@ Command setup_issue(CLI::App& app, const GlobalOptions& global) {
         ->capture_default_str();
     sub->add_option("-m,--email", o->emails, "Contact e-mail when registering on the fly");
     sub->add_flag("--agree-tos", o->agree_tos, "Register on the fly, agreeing to the CA's terms");
+    sub->add_option("--deploy-hook", o->deploy_hooks,
+                    "Command run after each renewal of this lineage (repeatable; no shell)");
     return {sub, [&global, o] { return run_issue(global, *o); }};
 }
 

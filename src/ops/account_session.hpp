@@ -24,7 +24,7 @@ struct AccountSession {
 // Loads accounts/<server>/<name> and points the client at it. Throws
 // Error(config) "no account for <server> ... run 'acmectl register'" when
 // there is none.
-AccountSession load_account_session(const store::Store& store, Client& client,
+[[nodiscard]] AccountSession load_account_session(const store::Store& store, Client& client,
                                     const std::string& server_url, const std::string& name);
 
 struct RegisterRequest {
@@ -41,7 +41,7 @@ struct RegisterRequest {
 // anything is written, when the CA has terms of service and agree_tos is
 // false, or requires EAB and none is given (Error(usage)). The key is written
 // 0600 before newAccount so that a key the CA may know is never lost.
-AccountSession register_account(const store::Store& store, Client& client,
+[[nodiscard]] AccountSession register_account(const store::Store& store, Client& client,
                                 const RegisterRequest& request);
 
 } // namespace acme::ops

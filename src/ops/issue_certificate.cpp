@@ -108,11 +108,27 @@ std::string join(const std::vector<std::string>& certs, std::size_t from,
 
 // The solver is begun before the order is created, so that a port in use or
 // an unwritable webroot fails before the CA is asked for anything.
-Order run_order(Client& client, const std::vector<Identifier>& ids, challenge::Solver& solver,
-                Clock::time_point deadline, Logger& log) {
+// A CA may refuse `replaces` (alreadyReplaced, or a certificate it did not
+// issue): then the order is asked for once more without it (RFC 9773 §5).
+Order create_order(Client& client, const std::vector<Identifier>& ids, const std::string& replaces,
+                   Logger& log) {
+    try {
+        return new_order(client, {ids, replaces, ""});
+    } catch (const Problem& p) {
+        if (replaces.empty() ||
+            !(p.is(problem_type::already_replaced) || p.is(problem_type::malformed))) {
+            throw;
+        }
+        log.info("The CA refused to mark the old certificate as replaced; ordering without it");
+        return new_order(client, {ids, "", ""});
+    }
+}
+
+Order run_order(Client& client, const std::vector<Identifier>& ids, const std::string& replaces,
+                challenge::Solver& solver, Clock::time_point deadline, Logger& log) {
     SolverScope scope(solver);
     log.info("Creating an order for " + std::to_string(ids.size()) + " name(s)");
-    auto order = new_order(client, {ids, "", ""});
+    auto order = create_order(client, ids, replaces, log);
     if (order.status == "pending") {
         authorize_order(client, order, scope, deadline, log);
         order = wait_order(client, order.url, deadline);
@@ -145,6 +161,23 @@ std::string finalize_and_download(Client& client, Order order, const std::string
     log.info("Downloading the certificate");
     auto chains = download_chains(client, order.certificate);
     return chains[choose_chain(chains, preferred_chain)];
+}
+
+nlohmann::json default_hooks() {
+    return {{"deploy", nlohmann::json::array()}, {"install", nlohmann::json::array()}};
+}
+
+// Hooks registered on a lineage survive a reissue with other names.
+nlohmann::json config_to_save(const store::Store& store, const IssueRequest& request,
+                              const std::vector<std::string>& domains, const std::string& name) {
+    auto config = lineage_config(request, domains, name);
+    if (request.hooks.is_null() && store.lineage_exists(name)) {
+        auto old = store.read_config(name);
+        if (old.contains("hooks") && old["hooks"].is_object()) {
+            config["hooks"] = old["hooks"];
+        }
+    }
+    return config;
 }
 
 } // namespace
@@ -192,20 +225,25 @@ nlohmann::json lineage_config(const IssueRequest& request, const std::vector<std
             {"csr", request.csr_path},
             {"preferred_chain", request.preferred_chain},
             {"timeout", request.timeout.count()},
-            {"hooks", {{"pre", nlohmann::json::array()}, {"post", nlohmann::json::array()},
-                       {"deploy", nlohmann::json::array()}}},
+            {"hooks", request.hooks.is_object() ? request.hooks : default_hooks()},
             {"updated_at", utc_now_iso8601()}};
 }
 
 IssueResult issue_certificate(const store::Store& store, Client& client,
                               const IssueRequest& request, Logger& log) {
-    const auto started = Clock::now();
-    const auto deadline = started + request.timeout;
     auto [domains, name] = plan_names(request);
     auto lock = store.try_lock(name);
     if (!lock) {
         throw Error(ErrorKind::conflict, "lineage " + name + " is locked by another acmectl");
     }
+    return issue_certificate_locked(store, client, request, log);
+}
+
+IssueResult issue_certificate_locked(const store::Store& store, Client& client,
+                                     const IssueRequest& request, Logger& log) {
+    const auto started = Clock::now();
+    const auto deadline = started + request.timeout;
+    auto [domains, name] = plan_names(request);
     if (!request.force) {
         if (auto existing = existing_result(store, name, domains)) {
             return *existing;
@@ -216,25 +254,26 @@ IssueResult issue_certificate(const store::Store& store, Client& client,
     auto csr_der = key ? crypto::make_csr_der(*key, domains)
                        : crypto::read_csr(store::read_file(request.csr_path, 1 << 20)).der;
     auto solver = make_solver(request.solver);
-    auto order = run_order(client, ids, *solver, deadline, log);
+    auto order = run_order(client, ids, request.replaces, *solver, deadline, log);
     auto pem = finalize_and_download(client, order, csr_der, request.preferred_chain, deadline, log);
 
     auto certs = crypto::split_pem_chain(pem);
     IssueResult result;
     result.cert = crypto::read_certificate(certs.front());
     check_leaf(result.cert, certs.front(), key, domains);
-    store::VersionFiles files{join(certs, 0, 1), join(certs, 1), join(certs, 0),
-                              key ? key->to_pem() : ""};
-    result.version = store.write_version(name, files);
-    store.write_config(name, lineage_config(request, domains, name));
-    store.activate_version(name, result.version);
-    log.info("Saved " + name + " version " + std::to_string(result.version));
-
-    result.status = "issued";
+    result.status = request.dry_run ? "dry-run" : "issued";
     result.name = name;
     result.domains = domains;
     result.key_type = key ? crypto::key_type_name(key->type()) : "";
-    result.dir = store.version_dir(name, result.version);
+    if (!request.dry_run) {
+        store::VersionFiles files{join(certs, 0, 1), join(certs, 1), join(certs, 0),
+                                  key ? key->to_pem() : ""};
+        result.version = store.write_version(name, files);
+        store.write_config(name, config_to_save(store, request, domains, name));
+        store.activate_version(name, result.version);
+        result.dir = store.version_dir(name, result.version);
+        log.info("Saved " + name + " version " + std::to_string(result.version));
+    }
     result.due = renew::lifetime_renewal_time(result.cert.not_before, result.cert.not_after);
     result.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
     return result;

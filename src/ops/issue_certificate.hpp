@@ -35,10 +35,13 @@ struct IssueRequest {
     std::string preferred_chain;
     bool force = false;
     std::chrono::seconds timeout{300};
+    std::string replaces; // ARI certID of the certificate this one replaces
+    bool dry_run = false; // run the whole flow against the CA, save nothing
+    nlohmann::json hooks = nullptr; // config.json "hooks" to keep; null = none yet
 };
 
 struct IssueResult {
-    std::string status; // "issued" or "exists"
+    std::string status; // "issued", "exists" or "dry-run"
     std::string name;
     std::vector<std::string> domains;
     crypto::CertInfo cert;
@@ -59,6 +62,10 @@ nlohmann::json lineage_config(const IssueRequest& request, const std::vector<std
 // the lineage's current version and config stay as they were.
 IssueResult issue_certificate(const store::Store& store, Client& client,
                               const IssueRequest& request, Logger& log);
+
+// The same for a caller that already holds the lineage's lock (renew).
+IssueResult issue_certificate_locked(const store::Store& store, Client& client,
+                                     const IssueRequest& request, Logger& log);
 
 // Validates names (and CSR) and derives the lineage name, without network.
 // Returns {domains, lineage name}.

@@ -1,0 +1,156 @@
+// acmectl renew: renew every lineage that is due, from cron or a timer.
+#include <iostream>
+#include <random>
+#include <thread>
+
+#include "commands.hpp"
+#include "common/time_format.hpp"
+#include "ops/renew_lineages.hpp"
+
+namespace acmectl {
+
+namespace {
+
+using acme::ops::Outcome;
+
+struct RenewOptions {
+    std::vector<std::string> names;
+    int days = 0;
+    bool force = false;
+    bool dry_run = false;
+    int parallel = 1;
+    int random_sleep = 0;
+    std::vector<std::string> pre_hooks;
+    std::vector<std::string> post_hooks;
+    int hook_timeout = 300;
+};
+
+std::string when(const std::optional<acme::ops::SysSeconds>& t) {
+    return t ? acme::iso8601_utc(*t) : "unknown";
+}
+
+std::string line_for(const acme::ops::LineageReport& r) {
+    switch (r.outcome) {
+    case Outcome::not_due:
+        return r.name + ": not due, renews at " + when(r.due) + " (" + r.due_source + ")" +
+               (r.message.empty() ? "" : "; " + r.message);
+    case Outcome::renewed:
+        return r.name + ": renewed" + (r.version ? ", version " + std::to_string(r.version) : "") +
+               ", expires " + when(r.not_after) + (r.message.empty() ? "" : "; " + r.message);
+    case Outcome::deploy_failed: return r.name + ": renewed, but " + r.message;
+    case Outcome::failed: return r.name + ": FAILED: " + r.message;
+    case Outcome::backoff:
+        return r.name + ": skipped until " + when(r.retry_at) + " after " + r.message;
+    case Outcome::locked: return r.name + ": skipped, " + r.message;
+    }
+    return r.name;
+}
+
+nlohmann::json hooks_json(const std::vector<acme::ops::HookReport>& hooks) {
+    auto out = nlohmann::json::array();
+    for (const auto& h : hooks) {
+        out.push_back({{"hook", h.hook}, {"ok", h.ok}, {"error", h.error}});
+    }
+    return out;
+}
+
+nlohmann::json to_json(const acme::ops::RenewSummary& s) {
+    auto lineages = nlohmann::json::array();
+    for (const auto& r : s.lineages) {
+        lineages.push_back({{"name", r.name},
+                            {"domains", r.domains},
+                            {"outcome", acme::ops::to_string(r.outcome)},
+                            {"message", r.message},
+                            {"temporary", r.temporary},
+                            {"due", r.due ? nlohmann::json(when(r.due)) : nlohmann::json()},
+                            {"due_source", r.due_source},
+                            {"retry_at", r.retry_at ? nlohmann::json(when(r.retry_at)) : nlohmann::json()},
+                            {"not_after", r.not_after ? nlohmann::json(when(r.not_after)) : nlohmann::json()},
+                            {"version", r.version},
+                            {"consecutive_failures", r.consecutive_failures},
+                            {"hooks", hooks_json(r.hooks)}});
+    }
+    return {{"lineages", lineages}, {"hooks", hooks_json(s.run_hooks)}};
+}
+
+// 1 when anything failed for good, 75 when every failure may pass by itself.
+int exit_status(const acme::ops::RenewSummary& s) {
+    bool failed = false;
+    bool permanent = false;
+    for (const auto& r : s.lineages) {
+        if (r.outcome == Outcome::failed || r.outcome == Outcome::deploy_failed) {
+            failed = true;
+            permanent = permanent || !r.temporary;
+        }
+    }
+    for (const auto& h : s.run_hooks) {
+        failed = failed || !h.ok;
+        permanent = permanent || !h.ok;
+    }
+    return !failed ? 0 : permanent ? 1 : 75;
+}
+
+void random_sleep(int seconds) {
+    if (seconds <= 0) {
+        return;
+    }
+    std::mt19937 engine{std::random_device{}()};
+    auto ms = std::uniform_int_distribution<int>(0, seconds * 1000)(engine);
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
+
+int run_renew(const GlobalOptions& g, const RenewOptions& o) {
+    StderrLogger log(g);
+    acme::ops::RenewRequest request;
+    request.names = o.names;
+    if (o.days > 0) {
+        request.days = o.days;
+    }
+    request.force = o.force;
+    request.dry_run = o.dry_run;
+    request.parallel = o.parallel;
+    request.pre_hooks = o.pre_hooks;
+    request.post_hooks = o.post_hooks;
+    request.hook_timeout = std::chrono::seconds(o.hook_timeout);
+    acme::store::Store store(resolve_home(g));
+    random_sleep(o.random_sleep);
+    auto summary = acme::ops::renew_lineages(
+        store, request, [&g] { return make_transport(g); }, log);
+    if (g.json) {
+        print_json(to_json(summary));
+    } else {
+        for (const auto& r : summary.lineages) {
+            const bool bad = r.outcome == Outcome::failed || r.outcome == Outcome::deploy_failed;
+            if (bad || !g.quiet) {
+                (bad ? std::cerr : std::cout) << line_for(r) << '\n';
+            }
+        }
+    }
+    return exit_status(summary);
+}
+
+} // namespace
+
+Command setup_renew(CLI::App& app, const GlobalOptions& global) {
+    auto o = std::make_shared<RenewOptions>();
+    auto* sub = app.add_subcommand("renew", "Renew the lineages that are due");
+    sub->add_option("--name", o->names, "Renew only this lineage (repeatable)");
+    sub->add_option("--days", o->days, "Due when fewer than N days are left (overrides ARI)")
+        ->check(CLI::Range(1, 3650));
+    sub->add_flag("--force", o->force, "Renew every selected lineage now, ignoring backoff");
+    sub->add_flag("--dry-run", o->dry_run, "Run the whole flow against the CA, save nothing");
+    sub->add_option("--parallel", o->parallel, "Renew up to N lineages at once")
+        ->check(CLI::Range(1, 64))
+        ->capture_default_str();
+    sub->add_option("--random-sleep", o->random_sleep, "Sleep a random 0..SECONDS first (cron)")
+        ->check(CLI::Range(0, 86400));
+    sub->add_option("--pre-hook", o->pre_hooks, "Run once before the first renewal (repeatable)");
+    sub->add_option("--post-hook", o->post_hooks,
+                    "Run once after renewals, when any lineage was renewed (repeatable)");
+    sub->add_option("--hook-timeout", o->hook_timeout, "Seconds a hook may run")
+        ->check(CLI::Range(1, 86400))
+        ->capture_default_str();
+    return {sub, [&global, o] { return run_renew(global, *o); }};
+}
+
+} // namespace acmectl

@@ -1,0 +1,139 @@
+#include "ops/deploy_lineage.hpp"
+
+#include "common/error.hpp"
+#include "renew/install_step.hpp"
+
+namespace acme::ops {
+
+namespace {
+
+std::string first_line(const std::string& text) {
+    auto end = text.find('\n');
+    return text.substr(0, std::min<std::size_t>(end, 300));
+}
+
+HookReport run_argv(const std::string& label, const std::vector<std::string>& argv,
+                    const renew::EnvList& env, std::chrono::milliseconds timeout, Logger& log) {
+    log.info("Running hook: " + label);
+    auto result = renew::run_hook(argv, env, timeout);
+    if (!result.output.empty()) {
+        log.debug("hook output (" + label + "):\n" + result.output);
+    }
+    HookReport report{label, result.ok(), ""};
+    if (!result.ok()) {
+        report.error = !result.error.empty() ? result.error
+                       : result.timed_out   ? "timed out after " +
+                                                std::to_string(timeout.count() / 1000) + " s"
+                                            : "exited with status " +
+                                                std::to_string(result.exit_status);
+        if (!result.output.empty()) {
+            report.error += ": " + first_line(result.output);
+        }
+        log.warn("hook '" + label + "' failed: " + report.error);
+    }
+    return report;
+}
+
+std::vector<renew::InstallStep> install_steps(const nlohmann::json& config) {
+    std::vector<renew::InstallStep> steps;
+    auto hooks = config.find("hooks");
+    if (hooks == config.end() || !hooks->is_object() || !hooks->contains("install")) {
+        return steps;
+    }
+    const auto& list = (*hooks)["install"];
+    if (!list.is_array()) {
+        throw Error(ErrorKind::config, "config.json: hooks.install is not a list");
+    }
+    for (const auto& item : list) {
+        steps.push_back(renew::install_step_from_json(item));
+    }
+    return steps;
+}
+
+HookReport run_install(const renew::InstallStep& step, const std::filesystem::path& cert_dir,
+                       Logger& log) {
+    const std::string label = "install " + step.what + " to " + step.path;
+    log.info("Running hook: " + label);
+    try {
+        renew::run_install_step(step, cert_dir);
+        return {label, true, ""};
+    } catch (const Error& e) {
+        log.warn("hook '" + label + "' failed: " + e.what());
+        return {label, false, e.what()};
+    }
+}
+
+} // namespace
+
+std::vector<std::string> deploy_commands(const nlohmann::json& config) {
+    std::vector<std::string> out;
+    auto hooks = config.find("hooks");
+    if (hooks == config.end() || !hooks->is_object() || !hooks->contains("deploy")) {
+        return out;
+    }
+    const auto& list = (*hooks)["deploy"];
+    if (!list.is_array()) {
+        throw Error(ErrorKind::config, "config.json: hooks.deploy is not a list");
+    }
+    for (const auto& item : list) {
+        if (!item.is_string()) {
+            throw Error(ErrorKind::config, "config.json: a deploy hook is not a string");
+        }
+        out.push_back(item.get<std::string>());
+    }
+    return out;
+}
+
+HookReport run_command_hook(const std::string& command, const renew::EnvList& env,
+                            std::chrono::milliseconds timeout, Logger& log) {
+    try {
+        return run_argv(command, renew::split_command(command), env, timeout, log);
+    } catch (const Error& e) {
+        log.warn("hook '" + command + "' failed: " + e.what());
+        return {command, false, e.what()};
+    }
+}
+
+std::vector<HookReport> run_hook_dir(const store::Store& store, const std::string& kind,
+                                     const renew::EnvList& env, std::chrono::milliseconds timeout,
+                                     Logger& log) {
+    std::vector<HookReport> reports;
+    for (const auto& file : renew::hook_dir_executables(store.home() / "hooks" / kind)) {
+        reports.push_back(run_argv(file.string(), {file.string()}, env, timeout, log));
+    }
+    return reports;
+}
+
+std::vector<HookReport> run_deploy_hooks(const store::Store& store, const std::string& name,
+                                         const nlohmann::json& config,
+                                         const std::filesystem::path& cert_dir,
+                                         std::chrono::milliseconds timeout, Logger& log,
+                                         const renew::EnvList& extra_env) {
+    std::vector<std::string> domains;
+    if (config.contains("domains") && config["domains"].is_array()) {
+        domains = config["domains"].get<std::vector<std::string>>();
+    }
+    auto env = renew::lineage_hook_env(name, domains, cert_dir);
+    env.insert(env.end(), extra_env.begin(), extra_env.end());
+    std::vector<HookReport> reports;
+    for (const auto& step : install_steps(config)) {
+        reports.push_back(run_install(step, cert_dir, log));
+    }
+    for (const auto& command : deploy_commands(config)) {
+        reports.push_back(run_command_hook(command, env, timeout, log));
+    }
+    auto global = run_hook_dir(store, "deploy", env, timeout, log);
+    reports.insert(reports.end(), global.begin(), global.end());
+    return reports;
+}
+
+bool all_ok(const std::vector<HookReport>& reports) {
+    for (const auto& r : reports) {
+        if (!r.ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace acme::ops

@@ -1,0 +1,87 @@
+#include "ops/lineage_state.hpp"
+
+#include "common/time_format.hpp"
+
+namespace acme::ops {
+
+namespace {
+
+std::optional<SysSeconds> time_member(const nlohmann::json& doc, const char* key) {
+    auto it = doc.find(key);
+    if (it == doc.end() || !it->is_string()) {
+        return std::nullopt;
+    }
+    return parse_iso8601_utc(it->get<std::string>());
+}
+
+std::string string_member(const nlohmann::json& doc, const char* key) {
+    auto it = doc.find(key);
+    return it != doc.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::optional<AriCache> ari_from_json(const nlohmann::json& doc) {
+    auto it = doc.find("ari");
+    if (it == doc.end() || !it->is_object()) {
+        return std::nullopt;
+    }
+    auto start = time_member(*it, "window_start");
+    auto end = time_member(*it, "window_end");
+    auto chosen = time_member(*it, "chosen");
+    auto next = time_member(*it, "next_fetch");
+    auto id = string_member(*it, "cert_id");
+    if (!start || !end || !chosen || !next || id.empty()) {
+        return std::nullopt;
+    }
+    return AriCache{id, *start, *end, *chosen, *next};
+}
+
+void put_time(nlohmann::json& doc, const char* key, const std::optional<SysSeconds>& t) {
+    if (t) {
+        doc[key] = iso8601_utc(*t);
+    }
+}
+
+} // namespace
+
+LineageState state_from_json(const nlohmann::json& doc) {
+    LineageState s;
+    if (!doc.is_object()) {
+        return s;
+    }
+    s.last_attempt = time_member(doc, "last_attempt");
+    s.last_success = time_member(doc, "last_success");
+    auto failures = doc.find("consecutive_failures");
+    if (failures != doc.end() && failures->is_number_integer()) {
+        s.consecutive_failures = std::max(0, failures->get<int>());
+    }
+    s.last_error = string_member(doc, "last_error");
+    auto temp = doc.find("last_error_temporary");
+    s.last_error_temporary = temp != doc.end() && temp->is_boolean() && temp->get<bool>();
+    s.last_deploy_error = string_member(doc, "last_deploy_error");
+    s.ari = ari_from_json(doc);
+    return s;
+}
+
+nlohmann::json state_to_json(const LineageState& s) {
+    nlohmann::json doc = nlohmann::json::object();
+    put_time(doc, "last_attempt", s.last_attempt);
+    put_time(doc, "last_success", s.last_success);
+    doc["consecutive_failures"] = s.consecutive_failures;
+    if (!s.last_error.empty()) {
+        doc["last_error"] = s.last_error;
+        doc["last_error_temporary"] = s.last_error_temporary;
+    }
+    if (!s.last_deploy_error.empty()) {
+        doc["last_deploy_error"] = s.last_deploy_error;
+    }
+    if (s.ari) {
+        doc["ari"] = {{"cert_id", s.ari->cert_id},
+                      {"window_start", iso8601_utc(s.ari->window_start)},
+                      {"window_end", iso8601_utc(s.ari->window_end)},
+                      {"chosen", iso8601_utc(s.ari->chosen)},
+                      {"next_fetch", iso8601_utc(s.ari->next_fetch)}};
+    }
+    return doc;
+}
+
+} // namespace acme::ops

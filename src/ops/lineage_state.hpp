@@ -1,0 +1,36 @@
+// state.json of a lineage: the last attempts, consecutive failures, the last
+// deploy outcome and the ARI cache. Read leniently (a field of the wrong type
+// is treated as absent) because state must never block a renewal.
+#pragma once
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace acme::ops {
+
+using SysSeconds = std::chrono::sys_seconds;
+
+struct AriCache {
+    std::string cert_id;
+    SysSeconds window_start;
+    SysSeconds window_end;
+    SysSeconds chosen;     // the moment picked inside the window
+    SysSeconds next_fetch; // now + Retry-After at fetch time
+};
+
+struct LineageState {
+    std::optional<SysSeconds> last_attempt;
+    std::optional<SysSeconds> last_success;
+    int consecutive_failures = 0;
+    std::string last_error;
+    bool last_error_temporary = false;
+    std::string last_deploy_error; // "" when the last deploy succeeded
+    std::optional<AriCache> ari;
+};
+
+LineageState state_from_json(const nlohmann::json& doc);
+nlohmann::json state_to_json(const LineageState& state);
+
+} // namespace acme::ops

@@ -1,0 +1,69 @@
+// acmectl renew: decide which lineages are due, renew them (in parallel when
+// asked), run hooks, and record every outcome in state.json.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/log.hpp"
+#include "http/transport.hpp"
+#include "ops/deploy_lineage.hpp"
+#include "store/store.hpp"
+
+namespace acme::ops {
+
+using SysSeconds = std::chrono::sys_seconds;
+
+struct RenewRequest {
+    std::vector<std::string> names; // empty = every lineage
+    std::optional<int> days;        // due when fewer than N days are left
+    bool force = false;             // renew all selected, ignore backoff
+    bool dry_run = false;           // the whole flow against the CA, nothing saved
+    int parallel = 1;
+    std::vector<std::string> pre_hooks;  // once, before the first renewal
+    std::vector<std::string> post_hooks; // once, after the last, when any was renewed
+    std::chrono::milliseconds hook_timeout = k_default_hook_timeout;
+};
+
+enum class Outcome {
+    not_due,       // nothing to do; `due` says when
+    renewed,       // new version current, deploy hooks ok
+    deploy_failed, // new version current, a deploy hook failed
+    failed,        // renewal failed; current untouched
+    backoff,       // skipped: recent failures; `retry_at` says until when
+    locked,        // skipped: another acmectl holds the lineage
+};
+std::string_view to_string(Outcome outcome);
+
+struct LineageReport {
+    std::string name;
+    std::vector<std::string> domains;
+    Outcome outcome = Outcome::not_due;
+    std::string message;      // error or reason, one line
+    bool temporary = false;   // a failure worth retrying soon (429/503, CA unreachable)
+    std::optional<SysSeconds> due;
+    std::string due_source;   // "ari", "lifetime", "days", "force"
+    std::optional<SysSeconds> retry_at;
+    std::optional<SysSeconds> not_after; // of the certificate now current
+    int version = 0;
+    int consecutive_failures = 0;
+    std::vector<HookReport> hooks;
+};
+
+struct RenewSummary {
+    std::vector<LineageReport> lineages; // in name order
+    std::vector<HookReport> run_hooks;   // pre and post hooks
+};
+
+using TransportFactory = std::function<std::unique_ptr<http::Transport>()>;
+
+// Throws only for problems of the whole run (an unknown --name, an unreadable
+// store); a lineage's failure is in its report.
+RenewSummary renew_lineages(const store::Store& store, const RenewRequest& request,
+                            const TransportFactory& transports, Logger& log);
+
+} // namespace acme::ops

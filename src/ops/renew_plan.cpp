@@ -1,0 +1,171 @@
+#include "ops/renew_plan.hpp"
+
+#include <random>
+
+#include "acme/problem.hpp"
+#include "common/error.hpp"
+#include "renew/ari.hpp"
+#include "renew/policy.hpp"
+#include "store/atomic_file.hpp"
+
+namespace acme::ops {
+
+namespace {
+
+using std::chrono::system_clock;
+
+SysSeconds now() { return std::chrono::floor<std::chrono::seconds>(system_clock::now()); }
+
+double random01() {
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+std::string config_string(const nlohmann::json& config, const char* key, const std::string& dflt) {
+    auto it = config.find(key);
+    if (it == config.end() || it->is_null()) {
+        return dflt;
+    }
+    if (!it->is_string()) {
+        throw Error(ErrorKind::config, std::string("config.json: '") + key + "' is not a string");
+    }
+    return it->get<std::string>();
+}
+
+// The moment inside the CA's suggested window, cached until its Retry-After.
+std::optional<SysSeconds> ari_moment(LineagePlan& plan, Logger& log) {
+    const auto& dir = plan.client->directory();
+    if (dir.renewal_info.empty() || plan.cert->aki_keyid.empty()) {
+        return std::nullopt;
+    }
+    const auto cert_id = renew::ari_cert_id(*plan.cert);
+    plan.replaces = cert_id;
+    auto& cache = plan.state.ari;
+    if (cache && cache->cert_id == cert_id && now() < cache->next_fetch) {
+        return cache->chosen;
+    }
+    auto response = plan.client->get(dir.renewal_info + "/" + cert_id, "the renewalInfo request");
+    auto window = renew::parse_renewal_info(response.body);
+    if (!window) {
+        log.debug(plan.name + ": malformed renewalInfo, using the lifetime rule");
+        return std::nullopt;
+    }
+    auto chosen = cache && cache->cert_id == cert_id && cache->chosen >= window->start &&
+                          cache->chosen < window->end
+                      ? cache->chosen
+                      : renew::choose_in_window(*window, random01());
+    auto retry = renew::clamp_ari_retry_after(response.retry_after());
+    cache = AriCache{cert_id, window->start, window->end, chosen, now() + retry};
+    plan.ari_fetched = true;
+    return chosen;
+}
+
+void load(LineagePlan& plan, const store::Store& store) {
+    plan.config = store.read_config(plan.name);
+    if (plan.config.contains("domains") && plan.config["domains"].is_array()) {
+        plan.report.domains = plan.config["domains"].get<std::vector<std::string>>();
+    }
+    plan.state = state_from_json(store.read_state(plan.name));
+    plan.report.consecutive_failures = plan.state.consecutive_failures;
+    plan.version = store.current_version(plan.name);
+    if (plan.version) {
+        plan.cert = crypto::read_certificate(
+            store::read_file(store.current_dir(plan.name) / "cert.pem", 1 << 20));
+        plan.report.not_after = plan.cert->not_after;
+        plan.report.version = *plan.version;
+    }
+}
+
+// Inside the backoff after failures: report until when, and skip.
+bool in_backoff(LineagePlan& plan) {
+    const auto& s = plan.state;
+    if (s.consecutive_failures == 0 || !s.last_attempt) {
+        return false;
+    }
+    auto nb = plan.cert ? plan.cert->not_before : now();
+    auto na = plan.cert ? plan.cert->not_after : now();
+    auto until = *s.last_attempt + renew::backoff_after(s.consecutive_failures, now(), nb, na);
+    if (now() >= until) {
+        return false;
+    }
+    plan.report.outcome = Outcome::backoff;
+    plan.report.retry_at = until;
+    plan.report.message = std::to_string(s.consecutive_failures) +
+                          " consecutive failure(s), last: " + s.last_error;
+    return true;
+}
+
+void decide(LineagePlan& plan, const RenewRequest& request, Logger& log) {
+    if (request.force) {
+        plan.report.due_source = "force";
+        plan.due = true;
+        return;
+    }
+    if (!plan.cert) {
+        plan.report.due_source = "missing";
+        plan.due = true;
+        return;
+    }
+    if (in_backoff(plan)) {
+        return;
+    }
+    std::optional<SysSeconds> moment;
+    if (!request.days) {
+        try {
+            moment = ari_moment(plan, log);
+        } catch (const Error& e) {
+            log.debug(plan.name + ": no ARI answer (" + e.what() + "), using the lifetime rule");
+        }
+    }
+    plan.report.due = renew::renewal_time(
+        {plan.cert->not_before, plan.cert->not_after, request.days, moment});
+    plan.report.due_source = request.days ? "days" : moment ? "ari" : "lifetime";
+    plan.due = now() >= *plan.report.due;
+}
+
+} // namespace
+
+IssueRequest request_from_config(const nlohmann::json& config) {
+    IssueRequest r;
+    try {
+        r.server_url = config_string(config, "server", "");
+        r.account_name = config_string(config, "account", "default");
+        r.names = config.at("domains").get<std::vector<std::string>>();
+        r.lineage_name = config_string(config, "name", "");
+        const auto& solver = config.at("solver");
+        r.solver.kind = config_string(solver, "kind", "standalone");
+        r.solver.http_port = solver.value("http_port", 80);
+        r.solver.http_address = config_string(solver, "http_address", "");
+        r.solver.webroot = config_string(solver, "webroot", "");
+        auto key_type = crypto::parse_key_type(config_string(config, "key_type", "ec256"));
+        r.key_type = key_type.value_or(crypto::KeyType::ec256);
+        r.reuse_key = config.value("reuse_key", false);
+        r.csr_path = config_string(config, "csr", "");
+        r.preferred_chain = config_string(config, "preferred_chain", "");
+        r.timeout = std::chrono::seconds(config.value("timeout", 300));
+        r.hooks = config.value("hooks", nlohmann::json());
+    } catch (const nlohmann::json::exception& e) {
+        throw Error(ErrorKind::config, std::string("config.json: ") + e.what());
+    }
+    if (r.server_url.empty() || r.names.empty()) {
+        throw Error(ErrorKind::config, "config.json names no server or no domains");
+    }
+    return r;
+}
+
+void plan_lineage(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
+                  const TransportFactory& transports, Logger& log) {
+    plan.report.name = plan.name;
+    try {
+        load(plan, store);
+        plan.transport = transports();
+        plan.client = std::make_unique<Client>(*plan.transport, request_from_config(plan.config).server_url, log);
+        decide(plan, request, log);
+    } catch (const Error& e) {
+        plan.report.outcome = Outcome::failed;
+        plan.report.message = e.what();
+        plan.due = false;
+    }
+}
+
+} // namespace acme::ops
