@@ -5,7 +5,7 @@
 #include "acme/names.hpp"
 #include "acme/order.hpp"
 #include "acme/problem.hpp"
-#include "challenge/http01_standalone.hpp"
+#include "challenge/http01_shared.hpp"
 #include "challenge/http01_webroot.hpp"
 #include "common/error.hpp"
 #include "common/time_format.hpp"
@@ -24,7 +24,8 @@ std::unique_ptr<challenge::Solver> make_solver(const SolverConfig& config) {
     if (config.kind == "webroot") {
         return std::make_unique<challenge::WebrootHttp01>(config.webroot);
     }
-    return std::make_unique<challenge::StandaloneHttp01>(config.http_address, config.http_port);
+    return std::make_unique<challenge::SharedStandaloneHttp01>(config.http_address,
+                                                              config.http_port);
 }
 
 std::vector<std::string> values(const std::vector<Identifier>& ids) {
