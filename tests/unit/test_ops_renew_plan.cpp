@@ -1,0 +1,138 @@
+#include <catch2/catch.hpp>
+
+#include "crypto/x509.hpp"
+#include "fake_transport.hpp"
+#include "ops/renew_plan.hpp"
+#include "renew/ari.hpp"
+#include "shell_helpers.hpp"
+
+using namespace acme;
+using namespace std::chrono;
+
+namespace {
+
+const char* k_ari_directory = R"({
+  "newNonce": "https://ca.test/nonce", "newAccount": "https://ca.test/account",
+  "newOrder": "https://ca.test/order", "renewalInfo": "https://ca.test/ari"})";
+
+std::string stamp(sys_seconds t) {
+    auto tt = system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+sys_seconds now() { return floor<seconds>(system_clock::now()); }
+
+struct Lineage {
+    test::TempDir dir;
+    store::Store store{dir.path() / "home"};
+    std::string cert_pem;
+
+    Lineage() {
+        auto [cert, key] = test::openssl_cert(dir, "ari.test", 90, "0x1234");
+        cert_pem = cert;
+        auto v = store.write_version("ari", {cert, "", cert, key});
+        store.activate_version("ari", v);
+        store.write_config("ari", {{"name", "ari"},
+                                   {"domains", {"ari.test"}},
+                                   {"server", "https://ca.test/dir"},
+                                   {"solver", {{"kind", "standalone"}}}});
+    }
+};
+
+// Plans the lineage against a scripted CA: directory, then `answers`.
+ops::LineagePlan plan(Lineage& l, std::vector<http::Response> answers,
+                      test::FakeTransport** seen) {
+    ops::LineagePlan p;
+    p.name = "ari";
+    NullLogger log;
+    ops::plan_lineage(
+        p, l.store, ops::RenewRequest{},
+        [&] {
+            auto t = std::make_unique<test::FakeTransport>();
+            t->push(200, k_ari_directory);
+            for (auto& a : answers) {
+                t->push(a.status, a.body, a.headers);
+            }
+            *seen = t.get();
+            return t;
+        },
+        log);
+    return p;
+}
+
+http::Response window_answer(sys_seconds start, sys_seconds end, const std::string& retry_after) {
+    http::Response r;
+    r.status = 200;
+    r.body = R"({"suggestedWindow":{"start":")" + stamp(start) + R"(","end":")" + stamp(end) +
+             R"("}})";
+    r.headers = {{"retry-after", retry_after}};
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("an ARI window in the past makes the lineage due now", "[ops][renew][ari]") {
+    Lineage l;
+    test::FakeTransport* t = nullptr;
+    auto p = plan(l, {window_answer(now() - hours(48), now() - hours(24), "3600")}, &t);
+    CHECK(p.report.outcome == ops::Outcome::not_due); // not decided yet: due, to be renewed
+    CHECK(p.due);
+    CHECK(p.report.due_source == "ari");
+    const auto id = renew::ari_cert_id(crypto::read_certificate(l.cert_pem));
+    CHECK(p.replaces == id);
+    REQUIRE(t->sent().size() == 2);
+    CHECK(t->sent()[1].url == "https://ca.test/ari/" + id);
+    REQUIRE(p.state.ari);
+    CHECK(p.state.ari->next_fetch >= now() + seconds(3590));
+    CHECK(p.state.ari->next_fetch <= now() + seconds(3610));
+}
+
+TEST_CASE("a future ARI window is cached until Retry-After", "[ops][renew][ari]") {
+    Lineage l;
+    test::FakeTransport* t = nullptr;
+    const auto start = now() + days(10);
+    const auto end = now() + days(12);
+    auto first = plan(l, {window_answer(start, end, "7200")}, &t);
+    CHECK_FALSE(first.due);
+    REQUIRE(first.report.due);
+    CHECK(*first.report.due >= start);
+    CHECK(*first.report.due < end);
+    CHECK(first.ari_fetched);
+    l.store.write_state("ari", ops::state_to_json(first.state));
+
+    auto second = plan(l, {}, &t);
+    CHECK(t->sent().size() == 1); // the directory only: no renewalInfo request
+    CHECK_FALSE(second.ari_fetched);
+    CHECK(second.report.due == first.report.due);
+}
+
+TEST_CASE("a malformed renewalInfo answer falls back to lifetime/3", "[ops][renew][ari]") {
+    Lineage l;
+    test::FakeTransport* t = nullptr;
+    http::Response junk;
+    junk.status = 200;
+    junk.body = R"({"suggestedWindow":"soon"})";
+    auto p = plan(l, {junk}, &t);
+    CHECK_FALSE(p.due);
+    CHECK(p.report.due_source == "lifetime");
+    auto cert = crypto::read_certificate(l.cert_pem);
+    CHECK(p.report.due == renew::lifetime_renewal_time(cert.not_before, cert.not_after));
+}
+
+TEST_CASE("an unreachable CA does not make a valid lineage fail planning", "[ops][renew]") {
+    Lineage l;
+    ops::LineagePlan p;
+    p.name = "ari";
+    NullLogger log;
+    ops::plan_lineage(
+        p, l.store, ops::RenewRequest{},
+        [] { return std::make_unique<test::FakeTransport>(); }, // throws network on use
+        log);
+    CHECK(p.report.outcome == ops::Outcome::not_due);
+    CHECK(p.report.due_source == "lifetime");
+    CHECK_FALSE(p.due);
+}
