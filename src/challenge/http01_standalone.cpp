@@ -1,28 +1,27 @@
 #include "challenge/http01_standalone.hpp"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
+#include "challenge/http01_responder.hpp"
+#include "challenge/token.hpp"
+#include "challenge/unique_fd.hpp"
+#include "common/error.hpp"
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <fcntl.h>
 #include <map>
 #include <mutex>
+#include <netinet/in.h>
 #include <optional>
+#include <poll.h>
+#include <sys/socket.h>
 #include <system_error>
 #include <thread>
 #include <vector>
-
-#include "challenge/http01_responder.hpp"
-#include "challenge/token.hpp"
-#include "challenge/unique_fd.hpp"
-#include "common/error.hpp"
 
 namespace acme::challenge {
 
@@ -30,15 +29,17 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t k_max_request = 8 * 1024;         // request head, bytes
+constexpr std::size_t k_max_request = 8 * 1024; // request head, bytes
 constexpr auto k_connection_deadline = std::chrono::seconds(10);
 // The CA validates from several vantage points at once, and retries; beyond
 // this many open connections new ones wait in the listen backlog.
 constexpr std::size_t k_max_connections = 256;
+constexpr auto k_accept_pause = std::chrono::milliseconds(100);
 
 std::string errno_text(int error) {
     auto text = std::system_category().message(error);
-    if (!text.empty()) text.front() = static_cast<char>(std::tolower(static_cast<unsigned char>(text.front())));
+    if (!text.empty())
+        text.front() = static_cast<char>(std::tolower(static_cast<unsigned char>(text.front())));
     return text;
 }
 
@@ -77,21 +78,29 @@ ListenAddress ipv4_address(const in_addr& address, int port) {
 
 // "192.0.2.1", "2001:db8::1" or "[2001:db8::1]"; Error(usage) otherwise.
 ListenAddress parse_address(std::string text, int port) {
-    if (text.size() > 2 && text.front() == '[' && text.back() == ']') text = text.substr(1, text.size() - 2);
+    if (text.size() > 2 && text.front() == '[' && text.back() == ']')
+        text = text.substr(1, text.size() - 2);
     in6_addr v6{};
-    if (::inet_pton(AF_INET6, text.c_str(), &v6) == 1) return ipv6_address(v6, port);
+    if (::inet_pton(AF_INET6, text.c_str(), &v6) == 1)
+        return ipv6_address(v6, port);
     in_addr v4{};
-    if (::inet_pton(AF_INET, text.c_str(), &v4) == 1) return ipv4_address(v4, port);
-    throw Error(ErrorKind::usage, "invalid listen address '" + text + "': expected an IPv4 or IPv6 address");
+    if (::inet_pton(AF_INET, text.c_str(), &v4) == 1)
+        return ipv4_address(v4, port);
+    throw Error(ErrorKind::usage,
+                "invalid listen address '" + text + "': expected an IPv4 or IPv6 address");
 }
 
 std::string bind_failure(const std::string& address, int port, int error) {
     std::string where = "port " + std::to_string(port);
-    if (!address.empty()) where = address + " " + where;
+    if (!address.empty())
+        where = address + " " + where;
     std::string why = errno_text(error);
-    if (error == EADDRINUSE) why = "address already in use";
-    if (error == EACCES) why = "permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)";
-    if (error == EADDRNOTAVAIL) why = "no such address on this host";
+    if (error == EADDRINUSE)
+        why = "address already in use";
+    if (error == EACCES)
+        why = "permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)";
+    if (error == EADDRNOTAVAIL)
+        why = "no such address on this host";
     return "cannot listen on " + where + ": " + why;
 }
 
@@ -112,8 +121,10 @@ BindResult try_listen(const ListenAddress& address, bool dual_stack) {
     const int zero = 0;
     // SO_REUSEADDR: a restart right after end() must not fail on TIME_WAIT.
     ::setsockopt(out.fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (dual_stack) ::setsockopt(out.fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
-    if (::bind(out.fd.get(), reinterpret_cast<const sockaddr*>(&address.storage), address.length) != 0 ||
+    if (dual_stack)
+        ::setsockopt(out.fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+    if (::bind(out.fd.get(), reinterpret_cast<const sockaddr*>(&address.storage), address.length) !=
+            0 ||
         ::listen(out.fd.get(), SOMAXCONN) != 0) {
         out.error = errno;
         out.fd.reset();
@@ -123,18 +134,21 @@ BindResult try_listen(const ListenAddress& address, bool dual_stack) {
 
 UniqueFd open_listener(const std::string& address, int port) {
     if (port < 1 || port > 65535) {
-        throw Error(ErrorKind::usage, "invalid port " + std::to_string(port) + ": expected 1 to 65535");
+        throw Error(ErrorKind::usage,
+                    "invalid port " + std::to_string(port) + ": expected 1 to 65535");
     }
     BindResult result;
     if (address.empty()) {
         result = try_listen(ipv6_address(in6addr_any, port), true);
         // No IPv6 on this host (module off, or no address): IPv4 only.
         const bool no_ipv6 = result.error == EAFNOSUPPORT || result.error == EADDRNOTAVAIL;
-        if (no_ipv6) result = try_listen(ipv4_address(in_addr{htonl(INADDR_ANY)}, port), false);
+        if (no_ipv6)
+            result = try_listen(ipv4_address(in_addr{htonl(INADDR_ANY)}, port), false);
     } else {
         result = try_listen(parse_address(address, port), false);
     }
-    if (!result.fd) throw Error(ErrorKind::usage, bind_failure(address, port, result.error));
+    if (!result.fd)
+        throw Error(ErrorKind::usage, bind_failure(address, port, result.error));
     return std::move(result.fd);
 }
 
@@ -160,7 +174,8 @@ class ServerLoop {
     // Serves until the wake-up pipe becomes readable.
     void run() {
         while (poll_once()) {
-            std::erase_if(m_connections, [](const Connection& c) { return c.state == Connection::State::done; });
+            std::erase_if(m_connections,
+                          [](const Connection& c) { return c.state == Connection::State::done; });
         }
     }
 
@@ -178,42 +193,63 @@ class ServerLoop {
     int m_wake;
     KeyAuthorizationLookup m_lookup;
     std::vector<Connection> m_connections;
+    Clock::time_point m_accept_paused_until{};
 };
 
 bool ServerLoop::poll_once() {
     std::vector<pollfd> fds;
     fds.reserve(m_connections.size() + 2);
     fds.push_back({m_wake, POLLIN, 0});
-    // At the connection cap, leave new clients in the backlog for now.
-    const short accepting = m_connections.size() < k_max_connections ? POLLIN : 0;
+    // At the connection cap, or out of descriptors, leave new clients in the
+    // backlog for now.
+    const bool can_accept =
+        m_connections.size() < k_max_connections && Clock::now() >= m_accept_paused_until;
+    const short accepting = can_accept ? POLLIN : 0;
     fds.push_back({m_listener, accepting, 0});
     for (const auto& c : m_connections) {
-        fds.push_back({c.fd.get(), static_cast<short>(c.state == Connection::State::writing ? POLLOUT : POLLIN), 0});
+        fds.push_back({c.fd.get(),
+                       static_cast<short>(c.state == Connection::State::writing ? POLLOUT : POLLIN),
+                       0});
     }
     const int ready = ::poll(fds.data(), fds.size(), poll_timeout_ms());
-    if (ready < 0 && errno != EINTR) return false;
-    if (fds[0].revents != 0) return false;
+    if (ready < 0 && errno != EINTR)
+        return false;
+    if (fds[0].revents != 0)
+        return false;
     const auto count = m_connections.size(); // accept_all appends after these
     for (std::size_t i = 0; i < count; ++i) {
-        if (fds[i + 2].revents != 0) on_event(m_connections[i], fds[i + 2].revents);
+        if (fds[i + 2].revents != 0)
+            on_event(m_connections[i], fds[i + 2].revents);
     }
-    if ((fds[1].revents & POLLIN) != 0) accept_all();
+    if ((fds[1].revents & POLLIN) != 0)
+        accept_all();
     expire(Clock::now());
     return true;
 }
 
 int ServerLoop::poll_timeout_ms() const {
-    if (m_connections.empty()) return -1;
-    auto first = m_connections.front().deadline;
-    for (const auto& c : m_connections) first = std::min(first, c.deadline);
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(first - Clock::now()).count();
+    const auto now = Clock::now();
+    if (m_connections.empty() && now >= m_accept_paused_until)
+        return -1;
+    auto first = now + std::chrono::seconds(60);
+    if (m_accept_paused_until > now)
+        first = m_accept_paused_until;
+    for (const auto& c : m_connections)
+        first = std::min(first, c.deadline);
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(first - now).count();
     return static_cast<int>(std::clamp<long long>(left, 0, 60'000));
 }
 
 void ServerLoop::accept_all() {
     while (m_connections.size() < k_max_connections) {
         UniqueFd fd(::accept4(m_listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC));
-        if (!fd) return; // EAGAIN, or a client that gave up (ECONNABORTED): poll again
+        if (!fd) {
+            // Out of descriptors or memory: the listener stays readable, so
+            // pause accepting rather than spin on it.
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                m_accept_paused_until = Clock::now() + k_accept_pause;
+            return; // EAGAIN, or a client that gave up (ECONNABORTED): poll again
+        }
         Connection c;
         c.fd = std::move(fd);
         c.deadline = Clock::now() + k_connection_deadline;
@@ -224,7 +260,8 @@ void ServerLoop::accept_all() {
 // A slow or silent client is dropped at its deadline, whatever its state.
 void ServerLoop::expire(Clock::time_point now) {
     for (auto& c : m_connections) {
-        if (now >= c.deadline) c.state = Connection::State::done;
+        if (now >= c.deadline)
+            c.state = Connection::State::done;
     }
 }
 
@@ -234,17 +271,25 @@ void ServerLoop::on_event(Connection& connection, short revents) {
         return;
     }
     switch (connection.state) {
-    case Connection::State::reading: on_readable(connection); break;
-    case Connection::State::writing: on_writable(connection); break;
-    case Connection::State::draining: on_draining(connection); break;
-    case Connection::State::done: break;
+    case Connection::State::reading:
+        on_readable(connection);
+        break;
+    case Connection::State::writing:
+        on_writable(connection);
+        break;
+    case Connection::State::draining:
+        on_draining(connection);
+        break;
+    case Connection::State::done:
+        break;
     }
 }
 
 void ServerLoop::on_readable(Connection& connection) {
     char buffer[4096];
     const auto received = ::recv(connection.fd.get(), buffer, sizeof buffer, 0);
-    if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
     if (received <= 0) {
         connection.state = Connection::State::done; // closed before a full request
         return;
@@ -252,7 +297,8 @@ void ServerLoop::on_readable(Connection& connection) {
     connection.input.append(buffer, static_cast<std::size_t>(received));
     const auto head_end = request_head_end(connection.input);
     if (head_end != std::string::npos && head_end <= k_max_request) {
-        connection.output = http01_answer(std::string_view(connection.input).substr(0, head_end), m_lookup);
+        connection.output =
+            http01_answer(std::string_view(connection.input).substr(0, head_end), m_lookup);
     } else if (connection.input.size() >= k_max_request) {
         connection.output = http01_error(431);
     } else {
@@ -267,13 +313,15 @@ void ServerLoop::on_writable(Connection& connection) {
     const auto* data = connection.output.data() + connection.sent;
     const auto left = connection.output.size() - connection.sent;
     const auto written = ::send(connection.fd.get(), data, left, MSG_NOSIGNAL);
-    if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
     if (written < 0) {
         connection.state = Connection::State::done;
         return;
     }
     connection.sent += static_cast<std::size_t>(written);
-    if (connection.sent < connection.output.size()) return;
+    if (connection.sent < connection.output.size())
+        return;
     // Closing with unread input would reset the connection and could destroy
     // the answer in flight: half-close, then read until the client closes.
     ::shutdown(connection.fd.get(), SHUT_WR);
@@ -283,8 +331,10 @@ void ServerLoop::on_writable(Connection& connection) {
 void ServerLoop::on_draining(Connection& connection) {
     char buffer[4096];
     const auto received = ::recv(connection.fd.get(), buffer, sizeof buffer, 0);
-    if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
-    if (received <= 0) connection.state = Connection::State::done;
+    if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return;
+    if (received <= 0)
+        connection.state = Connection::State::done;
 }
 
 } // namespace
@@ -304,7 +354,8 @@ struct StandaloneHttp01::Impl {
     std::optional<std::string> key_authorization(std::string_view token) {
         const std::lock_guard lock(mutex);
         const auto found = tokens.find(token);
-        if (found == tokens.end()) return std::nullopt;
+        if (found == tokens.end())
+            return std::nullopt;
         return found->second;
     }
 
@@ -314,13 +365,15 @@ struct StandaloneHttp01::Impl {
 };
 
 void StandaloneHttp01::Impl::start() {
-    if (thread.joinable()) return; // already listening
+    if (thread.joinable())
+        return; // already listening
     listener = open_listener(address, port);
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
         const int error = errno;
         listener.reset();
-        throw Error(ErrorKind::io, "cannot create a pipe for the http-01 server: " + errno_text(error));
+        throw Error(ErrorKind::io,
+                    "cannot create a pipe for the http-01 server: " + errno_text(error));
     }
     wake_read.reset(pipe_fds[0]);
     wake_write.reset(pipe_fds[1]);
@@ -334,7 +387,9 @@ void StandaloneHttp01::Impl::start() {
 // visibly instead.
 void StandaloneHttp01::Impl::serve(int listen_fd, int wake_fd) noexcept {
     try {
-        ServerLoop(listen_fd, wake_fd, [this](std::string_view token) { return key_authorization(token); }).run();
+        ServerLoop(listen_fd, wake_fd, [this](std::string_view token) {
+            return key_authorization(token);
+        }).run();
     } catch (...) {
     }
 }
@@ -357,7 +412,9 @@ StandaloneHttp01::StandaloneHttp01(std::string address, int port)
     m_impl->port = port;
 }
 
-StandaloneHttp01::~StandaloneHttp01() { end(); }
+StandaloneHttp01::~StandaloneHttp01() {
+    end();
+}
 
 void StandaloneHttp01::begin() {
     try {
@@ -377,9 +434,12 @@ void StandaloneHttp01::present(const ChallengeTask& task) {
 void StandaloneHttp01::cleanup(const ChallengeTask& task) noexcept {
     const std::lock_guard lock(m_impl->mutex);
     const auto found = m_impl->tokens.find(task.token);
-    if (found != m_impl->tokens.end()) m_impl->tokens.erase(found);
+    if (found != m_impl->tokens.end())
+        m_impl->tokens.erase(found);
 }
 
-void StandaloneHttp01::end() noexcept { m_impl->stop(); }
+void StandaloneHttp01::end() noexcept {
+    m_impl->stop();
+}
 
 } // namespace acme::challenge

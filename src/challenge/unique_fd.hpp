@@ -3,7 +3,6 @@
 #pragma once
 
 #include <unistd.h>
-
 #include <utility>
 
 namespace acme::challenge {
@@ -15,7 +14,8 @@ class UniqueFd {
     ~UniqueFd() { reset(); }
     UniqueFd(UniqueFd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
     UniqueFd& operator=(UniqueFd&& other) noexcept {
-        if (this != &other) reset(std::exchange(other.m_fd, -1));
+        if (this != &other)
+            reset(std::exchange(other.m_fd, -1));
         return *this;
     }
     UniqueFd(const UniqueFd&) = delete;
@@ -32,7 +32,8 @@ class UniqueFd {
     // Closes the current descriptor (errors from close are of no use here:
     // nothing was written through these that could be lost) and takes fd.
     void reset(int fd = -1) noexcept {
-        if (m_fd >= 0) ::close(m_fd);
+        if (m_fd >= 0)
+            ::close(m_fd);
         m_fd = fd;
     }
 

@@ -1,13 +1,12 @@
 #include "http/curl_client.hpp"
 
-#include <curl/curl.h>
+#include "common/error.hpp"
+#include "common/version.hpp"
 
 #include <algorithm>
 #include <cctype>
+#include <curl/curl.h>
 #include <mutex>
-
-#include "common/error.hpp"
-#include "common/version.hpp"
 
 namespace acme::http {
 
@@ -41,29 +40,34 @@ void global_init() {
 
 std::string trim(std::string_view text) {
     const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+    while (!text.empty() && is_space(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && is_space(text.back()))
+        text.remove_suffix(1);
     return std::string(text);
 }
 
 std::string lower(std::string_view text) {
     std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    std::transform(out.begin(), out.end(), out.begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
     return out;
 }
 
 // "host:port" of a URL for error messages; the URL itself when curl cannot parse it.
 std::string host_port(const std::string& url) {
     std::unique_ptr<CURLU, UrlDeleter> parsed(curl_url());
-    if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return url;
+    if (!parsed || curl_url_set(parsed.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+        return url;
     char* host = nullptr;
     char* port = nullptr;
     curl_url_get(parsed.get(), CURLUPART_HOST, &host, 0);
     curl_url_get(parsed.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
     const std::unique_ptr<char, CurlStringDeleter> host_owner(host);
     const std::unique_ptr<char, CurlStringDeleter> port_owner(port);
-    if (!host) return url;
+    if (!host)
+        return url;
     return port ? std::string(host) + ":" + port : std::string(host);
 }
 
@@ -119,8 +123,10 @@ struct CurlClient::Impl {
     explicit Impl(ClientOptions opts) : options(std::move(opts)) {
         global_init();
         handle.reset(curl_easy_init());
-        if (!handle) throw Error(ErrorKind::network, "cannot create a libcurl handle");
-        if (options.user_agent.empty()) options.user_agent = std::string("acmectl/") + ACMECTL_VERSION;
+        if (!handle)
+            throw Error(ErrorKind::network, "cannot create a libcurl handle");
+        if (options.user_agent.empty())
+            options.user_agent = std::string("acmectl/") + ACMECTL_VERSION;
     }
 
     Response perform(const std::string& url);
@@ -128,7 +134,8 @@ struct CurlClient::Impl {
     // Fails early when Content-Length already announces too much. Not for
     // HEAD: curl would apply it to the Content-Length of a body never sent.
     void limit_body() {
-        curl_easy_setopt(handle.get(), CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_body));
+        curl_easy_setopt(handle.get(), CURLOPT_MAXFILESIZE_LARGE,
+                         static_cast<curl_off_t>(options.max_body));
     }
     [[noreturn]] void throw_error(CURLcode code, const std::string& url) const;
     std::string curl_message(CURLcode code) const;
@@ -157,7 +164,8 @@ std::size_t CurlClient::Impl::on_body(char* data, std::size_t size, std::size_t 
     return bytes;
 }
 
-std::size_t CurlClient::Impl::on_header(char* data, std::size_t size, std::size_t count, void* self) {
+std::size_t CurlClient::Impl::on_header(char* data, std::size_t size, std::size_t count,
+                                        void* self) {
     auto& impl = *static_cast<Impl*>(self);
     const std::size_t bytes = size * count;
     try {
@@ -179,11 +187,13 @@ void CurlClient::Impl::add_header_line(std::string_view line) {
     if (!line.empty() && (line.front() == ' ' || line.front() == '\t')) {
         // obs-fold continuation (RFC 9112 §5.2): part of the previous value.
         const auto more = trim(line);
-        if (!response.headers.empty() && !more.empty()) response.headers.back().second += " " + more;
+        if (!response.headers.empty() && !more.empty())
+            response.headers.back().second += " " + more;
         return;
     }
     const auto colon = line.find(':');
-    if (colon == std::string_view::npos) return; // the blank line ending the headers
+    if (colon == std::string_view::npos)
+        return; // the blank line ending the headers
     response.headers.emplace_back(lower(trim(line.substr(0, colon))), trim(line.substr(colon + 1)));
 }
 
@@ -196,10 +206,12 @@ void CurlClient::Impl::apply_common_options(const std::string& url, const Slist&
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L); // no SIGALRM for timeouts in threaded callers
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(options.connect_timeout.count()));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
     curl_easy_setopt(h, CURLOPT_USERAGENT, options.user_agent.c_str());
-    if (!options.ca_bundle.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_bundle.c_str());
+    if (!options.ca_bundle.empty())
+        curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_bundle.c_str());
     if (options.insecure) {
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -223,16 +235,19 @@ Response CurlClient::Impl::perform(const std::string& url) {
     if (curl_easy_getinfo(handle.get(), CURLINFO_NUM_CONNECTS, &new_connections) == CURLE_OK) {
         connections += static_cast<std::size_t>(new_connections);
     }
-    // The header list and POST body belong to the caller: unhook them
-    // before they go away (the next request resets the handle anyway).
+    // The header list belongs to the caller and dies with it: leave no
+    // dangling pointer in the handle. (The POST body pointer is only read
+    // during perform, and the next request resets every option anyway.)
     curl_easy_setopt(handle.get(), CURLOPT_HTTPHEADER, nullptr);
-    if (code != CURLE_OK) throw_error(code, url);
+    if (code != CURLE_OK)
+        throw_error(code, url);
     curl_easy_getinfo(handle.get(), CURLINFO_RESPONSE_CODE, &response.status);
     return std::move(response);
 }
 
 std::string CurlClient::Impl::curl_message(CURLcode code) const {
-    return error_buffer[0] != '\0' ? std::string(error_buffer) : std::string(curl_easy_strerror(code));
+    return error_buffer[0] != '\0' ? std::string(error_buffer)
+                                   : std::string(curl_easy_strerror(code));
 }
 
 void CurlClient::Impl::throw_error(CURLcode code, const std::string& url) const {
@@ -240,7 +255,8 @@ void CurlClient::Impl::throw_error(CURLcode code, const std::string& url) const 
         throw Error(ErrorKind::protocol, "response from " + url + " exceeds " +
                                              std::to_string(options.max_body) + " bytes");
     }
-    if (callback_failed) throw std::bad_alloc();
+    if (callback_failed)
+        throw std::bad_alloc();
     const auto message = curl_message(code);
     switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:
@@ -265,7 +281,8 @@ void CurlClient::Impl::throw_error(CURLcode code, const std::string& url) const 
     throw Error(ErrorKind::network, "request to " + url + " failed: " + message);
 }
 
-CurlClient::CurlClient(ClientOptions options) : m_impl(std::make_unique<Impl>(std::move(options))) {}
+CurlClient::CurlClient(ClientOptions options)
+    : m_impl(std::make_unique<Impl>(std::move(options))) {}
 
 CurlClient::~CurlClient() = default;
 
@@ -290,7 +307,8 @@ Response CurlClient::post(const std::string& url, const std::string& body,
         throw Error(ErrorKind::usage, "invalid content type for " + url);
     }
     Slist headers(curl_slist_append(nullptr, ("Content-Type: " + content_type).c_str()));
-    if (!headers) throw std::bad_alloc();
+    if (!headers)
+        throw std::bad_alloc();
     m_impl->apply_common_options(url, headers);
     CURL* h = m_impl->handle.get();
     curl_easy_setopt(h, CURLOPT_POST, 1L);
@@ -300,8 +318,12 @@ Response CurlClient::post(const std::string& url, const std::string& body,
     return m_impl->perform(url);
 }
 
-std::size_t CurlClient::requests() const { return m_impl->requests; }
+std::size_t CurlClient::requests() const {
+    return m_impl->requests;
+}
 
-std::size_t CurlClient::connections() const { return m_impl->connections; }
+std::size_t CurlClient::connections() const {
+    return m_impl->connections;
+}
 
 } // namespace acme::http

@@ -1,8 +1,8 @@
-#include <algorithm>
-#include <cctype>
-
 #include "http/http_date.hpp"
 #include "http/transport.hpp"
+
+#include <algorithm>
+#include <cctype>
 
 namespace acme::http {
 
@@ -13,15 +13,19 @@ char lower(char c) {
 }
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                              [](char x, char y) { return lower(x) == lower(y); });
 }
 
-bool is_ows(char c) { return c == ' ' || c == '\t'; }
+bool is_ows(char c) {
+    return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view text) {
-    while (!text.empty() && is_ows(text.front())) text.remove_prefix(1);
-    while (!text.empty() && is_ows(text.back())) text.remove_suffix(1);
+    while (!text.empty() && is_ows(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && is_ows(text.back()))
+        text.remove_suffix(1);
     return text;
 }
 
@@ -58,19 +62,23 @@ class LinkParser {
     char peek() const { return m_text[m_pos]; }
 
     void skip_ows() {
-        while (!at_end() && is_ows(peek())) ++m_pos;
+        while (!at_end() && is_ows(peek()))
+            ++m_pos;
     }
 
     // Skips whitespace and empty list elements; false at the end.
     bool skip_separators() {
-        while (!at_end() && (is_ows(peek()) || peek() == ',')) ++m_pos;
+        while (!at_end() && (is_ows(peek()) || peek() == ','))
+            ++m_pos;
         return !at_end();
     }
 
     bool parse_link(LinkValue& link) {
-        if (peek() != '<') return false;
+        if (peek() != '<')
+            return false;
         const auto close = m_text.find('>', m_pos);
-        if (close == std::string_view::npos) return false;
+        if (close == std::string_view::npos)
+            return false;
         link.target = std::string(m_text.substr(m_pos + 1, close - m_pos - 1));
         m_pos = close + 1;
         return parse_params(link);
@@ -80,26 +88,33 @@ class LinkParser {
     bool parse_params(LinkValue& link) {
         for (;;) {
             skip_ows();
-            if (at_end() || peek() == ',') return true;
-            if (peek() != ';') return false;
+            if (at_end() || peek() == ',')
+                return true;
+            if (peek() != ';')
+                return false;
             ++m_pos;
             skip_ows();
-            if (at_end() || peek() == ',' || peek() == ';') continue; // empty parameter
+            if (at_end() || peek() == ',' || peek() == ';')
+                continue; // empty parameter
             std::pair<std::string, std::string> param;
-            if (!parse_param(param)) return false;
+            if (!parse_param(param))
+                return false;
             link.params.push_back(std::move(param));
         }
     }
 
     bool parse_param(std::pair<std::string, std::string>& param) {
         param.first = read_token();
-        if (param.first.empty()) return false;
+        if (param.first.empty())
+            return false;
         std::transform(param.first.begin(), param.first.end(), param.first.begin(), lower);
         skip_ows();
-        if (at_end() || peek() != '=') return true; // a parameter without value
+        if (at_end() || peek() != '=')
+            return true; // a parameter without value
         ++m_pos;
         skip_ows();
-        if (!at_end() && peek() == '"') return read_quoted(param.second);
+        if (!at_end() && peek() == '"')
+            return read_quoted(param.second);
         param.second = read_token();
         return true;
     }
@@ -118,9 +133,11 @@ class LinkParser {
         ++m_pos; // opening quote
         while (!at_end()) {
             const char c = m_text[m_pos++];
-            if (c == '"') return true;
+            if (c == '"')
+                return true;
             if (c == '\\') {
-                if (at_end()) return false;
+                if (at_end())
+                    return false;
                 out.push_back(m_text[m_pos++]);
             } else {
                 out.push_back(c);
@@ -155,11 +172,13 @@ class LinkParser {
 bool has_rel(const LinkValue& link, std::string_view rel) {
     const auto param = std::find_if(link.params.begin(), link.params.end(),
                                     [](const auto& p) { return p.first == "rel"; });
-    if (param == link.params.end()) return false;
+    if (param == link.params.end())
+        return false;
     std::string_view types = param->second;
     while (!types.empty()) {
         const auto end = std::min(types.find_first_of(" \t"), types.size());
-        if (end > 0 && iequals(types.substr(0, end), rel)) return true;
+        if (end > 0 && iequals(types.substr(0, end), rel))
+            return true;
         types.remove_prefix(std::min(end + 1, types.size()));
     }
     return false;
@@ -169,7 +188,8 @@ bool has_rel(const LinkValue& link, std::string_view rel) {
 
 std::string Response::header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
-        if (iequals(key, name)) return value;
+        if (iequals(key, name))
+            return value;
     }
     return {};
 }
@@ -177,20 +197,26 @@ std::string Response::header(std::string_view name) const {
 std::vector<std::string> Response::links(std::string_view rel) const {
     std::vector<std::string> targets;
     for (const auto& [key, value] : headers) {
-        if (!iequals(key, "link")) continue;
+        if (!iequals(key, "link"))
+            continue;
         for (auto& link : LinkParser(value).parse()) {
-            if (has_rel(link, rel)) targets.push_back(std::move(link.target));
+            if (has_rel(link, rel))
+                targets.push_back(std::move(link.target));
         }
     }
     return targets;
 }
 
 std::optional<std::chrono::seconds> Response::retry_after() const {
-    const auto value = trim(header("retry-after"));
-    if (value.empty()) return std::nullopt;
-    if (auto delta = parse_delta_seconds(value)) return delta;
+    const auto field = header("retry-after");
+    const auto value = trim(field);
+    if (value.empty())
+        return std::nullopt;
+    if (auto delta = parse_delta_seconds(value))
+        return delta;
     const auto date = parse_http_date(value);
-    if (!date) return std::nullopt;
+    if (!date)
+        return std::nullopt;
     const auto now = std::chrono::system_clock::now();
     // Round up: waking a second late is harmless, a second early is not.
     const auto delta = std::chrono::ceil<std::chrono::seconds>(*date - now);

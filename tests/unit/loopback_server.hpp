@@ -3,23 +3,22 @@
 // one-shot client, and a way to find a free or a closed port.
 #pragma once
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
+#include <arpa/inet.h>
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <fcntl.h>
 #include <functional>
 #include <mutex>
+#include <netinet/in.h>
 #include <optional>
+#include <poll.h>
 #include <stdexcept>
 #include <string>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 #include <utility>
 #include <vector>
 
@@ -41,7 +40,8 @@ class Fd {
     Fd& operator=(const Fd&) = delete;
     int get() const { return m_fd; }
     void reset() {
-        if (m_fd >= 0) ::close(m_fd);
+        if (m_fd >= 0)
+            ::close(m_fd);
         m_fd = -1;
     }
 
@@ -75,8 +75,9 @@ inline int free_port() {
 }
 
 inline std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+    std::transform(text.begin(), text.end(), text.begin(), [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    });
     return text;
 }
 
@@ -88,16 +89,19 @@ struct HttpRequest {
 
     std::string header(const std::string& name) const {
         for (const auto& [key, value] : headers) {
-            if (key == lower(name)) return value;
+            if (key == lower(name))
+                return value;
         }
         return {};
     }
 };
 
 // A complete response with Content-Length; extra is raw "Name: value\r\n" lines.
-inline std::string make_response(int status, const std::string& body, const std::string& extra = "") {
-    return "HTTP/1.1 " + std::to_string(status) + " Whatever\r\nContent-Length: " +
-           std::to_string(body.size()) + "\r\n" + extra + "\r\n" + body;
+inline std::string make_response(int status, const std::string& body,
+                                 const std::string& extra = "") {
+    return "HTTP/1.1 " + std::to_string(status) +
+           " Whatever\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" + extra + "\r\n" +
+           body;
 }
 
 // Raw bytes to send back, or nullopt to stay silent (the client times out).
@@ -114,7 +118,8 @@ class LoopbackServer {
         }
         m_port = bound_port(m_listener.get());
         int fds[2];
-        if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0) throw std::runtime_error("loopback server: pipe");
+        if (::pipe2(fds, O_CLOEXEC | O_NONBLOCK) != 0)
+            throw std::runtime_error("loopback server: pipe");
         m_wake_read = Fd(fds[0]);
         m_wake_write = Fd(fds[1]);
         m_thread = std::thread([this] { run(); });
@@ -152,12 +157,16 @@ class LoopbackServer {
         for (;;) {
             std::vector<pollfd> fds{{m_wake_read.get(), POLLIN, 0}, {m_listener.get(), POLLIN, 0}};
             for (const auto& c : clients) {
-                fds.push_back({c.fd.get(), static_cast<short>(c.output.empty() ? POLLIN : POLLOUT), 0});
+                fds.push_back(
+                    {c.fd.get(), static_cast<short>(c.output.empty() ? POLLIN : POLLOUT), 0});
             }
-            if (::poll(fds.data(), fds.size(), 1000) < 0) continue;
-            if (fds[0].revents != 0) return;
+            if (::poll(fds.data(), fds.size(), 1000) < 0)
+                continue;
+            if (fds[0].revents != 0)
+                return;
             for (std::size_t i = 0; i < clients.size(); ++i) {
-                if (fds[i + 2].revents != 0) service(clients[i]);
+                if (fds[i + 2].revents != 0)
+                    service(clients[i]);
             }
             std::erase_if(clients, [](const Client& c) { return c.done; });
             if ((fds[1].revents & POLLIN) != 0) {
@@ -173,9 +182,12 @@ class LoopbackServer {
     void service(Client& c) {
         if (!c.output.empty()) {
             const auto sent = ::send(c.fd.get(), c.output.data(), c.output.size(), MSG_NOSIGNAL);
-            if (sent > 0) c.output.erase(0, static_cast<std::size_t>(sent));
-            if (sent < 0 && errno != EAGAIN) c.done = true;
-            if (c.output.empty() && c.close_after_write) c.done = true;
+            if (sent > 0)
+                c.output.erase(0, static_cast<std::size_t>(sent));
+            if (sent < 0 && errno != EAGAIN)
+                c.done = true;
+            if (c.output.empty() && c.close_after_write)
+                c.done = true;
             return;
         }
         char buffer[16384];
@@ -184,7 +196,8 @@ class LoopbackServer {
             c.done = received == 0 || errno != EAGAIN;
             return;
         }
-        if (c.silent) return;
+        if (c.silent)
+            return;
         c.input.append(buffer, static_cast<std::size_t>(received));
         answer_complete_requests(c);
     }
@@ -213,7 +226,8 @@ class LoopbackServer {
     // One complete request (head and Content-Length body) off the front of input.
     static std::optional<HttpRequest> take_request(std::string& input) {
         const auto head_end = input.find("\r\n\r\n");
-        if (head_end == std::string::npos) return std::nullopt;
+        if (head_end == std::string::npos)
+            return std::nullopt;
         HttpRequest request;
         std::size_t line_end = input.find("\r\n");
         const std::string line = input.substr(0, line_end);
@@ -227,14 +241,16 @@ class LoopbackServer {
             const auto colon = header.find(':');
             if (colon != std::string::npos) {
                 const auto value_start = header.find_first_not_of(' ', colon + 1);
-                request.headers.emplace_back(lower(header.substr(0, colon)),
-                                             value_start == std::string::npos ? "" : header.substr(value_start));
+                request.headers.emplace_back(
+                    lower(header.substr(0, colon)),
+                    value_start == std::string::npos ? "" : header.substr(value_start));
             }
             line_end = next;
         }
         const auto length_text = request.header("content-length");
         const std::size_t length = length_text.empty() ? 0 : std::stoul(length_text);
-        if (input.size() < head_end + 4 + length) return std::nullopt;
+        if (input.size() < head_end + 4 + length)
+            return std::nullopt;
         request.body = input.substr(head_end + 4, length);
         input.erase(0, head_end + 4 + length);
         return request;
@@ -253,21 +269,25 @@ class LoopbackServer {
 
 // Connects to 127.0.0.1:port, sends request, returns all bytes up to the
 // server's close (or what arrived within timeout); "" when connect fails.
-inline std::string raw_exchange(int port, const std::string& request,
-                                std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
+inline std::string
+raw_exchange(int port, const std::string& request,
+             std::chrono::milliseconds timeout = std::chrono::milliseconds(5000)) {
     Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
     auto address = loopback_address(port);
-    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) return {};
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+        return {};
     timeval tv{};
     tv.tv_sec = static_cast<time_t>(timeout.count() / 1000);
     tv.tv_usec = static_cast<suseconds_t>((timeout.count() % 1000) * 1000);
     ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    if (::send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) < 0) return {};
+    if (::send(fd.get(), request.data(), request.size(), MSG_NOSIGNAL) < 0)
+        return {};
     std::string reply;
     char buffer[4096];
     for (;;) {
         const auto received = ::recv(fd.get(), buffer, sizeof buffer, 0);
-        if (received <= 0) break;
+        if (received <= 0)
+            break;
         reply.append(buffer, static_cast<std::size_t>(received));
     }
     return reply;

@@ -1,13 +1,13 @@
-#include <catch2/catch.hpp>
+#include "common/error.hpp"
+#include "common/version.hpp"
+#include "http/curl_client.hpp"
+#include "loopback_server.hpp"
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-
-#include "common/error.hpp"
-#include "http/curl_client.hpp"
-#include "loopback_server.hpp"
 
 using acme::Error;
 using acme::ErrorKind;
@@ -28,8 +28,7 @@ ClientOptions fast_options() {
 }
 
 // Runs call, which must throw acme::Error, and returns it.
-template <typename Call>
-Error error_of(Call&& call) {
+template <typename Call> Error error_of(Call&& call) {
     try {
         call();
     } catch (const Error& e) {
@@ -39,20 +38,21 @@ Error error_of(Call&& call) {
     throw std::logic_error("unreachable");
 }
 
-template <typename Call>
-std::chrono::milliseconds elapsed(Call&& call) {
+template <typename Call> std::chrono::milliseconds elapsed(Call&& call) {
     const auto start = std::chrono::steady_clock::now();
     call();
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start);
 }
 
 } // namespace
 
 TEST_CASE("GET returns status, body and lower-cased headers", "[http]") {
     LoopbackServer server([](const HttpRequest&) {
-        return make_response(200, "hello",
-                             "Replay-Nonce: n1\r\nX-Spaced:   padded  \r\n"
-                             "Link: <https://x/a>;rel=\"alternate\"\r\nLink: <https://x/b>;rel=\"alternate\"\r\n");
+        return make_response(
+            200, "hello",
+            "Replay-Nonce: n1\r\nX-Spaced:   padded  \r\n"
+            "Link: <https://x/a>;rel=\"alternate\"\r\nLink: <https://x/b>;rel=\"alternate\"\r\n");
     });
     CurlClient client(fast_options());
     const auto response = client.get(server.url("/dir"));
@@ -61,11 +61,13 @@ TEST_CASE("GET returns status, body and lower-cased headers", "[http]") {
     CHECK(response.header("Replay-Nonce") == "n1");
     CHECK(response.header("x-spaced") == "padded");
     CHECK(response.links("alternate") == std::vector<std::string>{"https://x/a", "https://x/b"});
-    for (const auto& [name, value] : response.headers) CHECK(name == acme::test::lower(name));
-    REQUIRE(server.requests().size() == 1);
-    CHECK(server.requests()[0].method == "GET");
-    CHECK(server.requests()[0].target == "/dir");
-    CHECK(server.requests()[0].header("user-agent").rfind("acmectl/", 0) == 0);
+    for (const auto& [name, value] : response.headers)
+        CHECK(name == acme::test::lower(name));
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 1);
+    CHECK(requests[0].method == "GET");
+    CHECK(requests[0].target == "/dir");
+    CHECK(requests[0].header("user-agent") == std::string("acmectl/") + ACMECTL_VERSION);
 }
 
 TEST_CASE("two requests reuse one kept-alive connection", "[http]") {
@@ -80,7 +82,9 @@ TEST_CASE("two requests reuse one kept-alive connection", "[http]") {
 }
 
 TEST_CASE("POST sends body and content type", "[http]") {
-    LoopbackServer server([](const HttpRequest&) { return make_response(201, "", "Location: https://x/acct/1\r\n"); });
+    LoopbackServer server([](const HttpRequest&) {
+        return make_response(201, "", "Location: https://x/acct/1\r\n");
+    });
     ClientOptions options = fast_options();
     options.user_agent = "custom/1";
     CurlClient client(options);
@@ -88,8 +92,9 @@ TEST_CASE("POST sends body and content type", "[http]") {
     const auto response = client.post(server.url("/new-acct"), body, "application/jose+json");
     CHECK(response.status == 201);
     CHECK(response.header("location") == "https://x/acct/1");
-    REQUIRE(server.requests().size() == 1);
-    const auto& request = server.requests()[0];
+    const auto requests = server.requests();
+    REQUIRE(requests.size() == 1);
+    const auto& request = requests[0];
     CHECK(request.method == "POST");
     CHECK(request.body == body);
     CHECK(request.header("content-type") == "application/jose+json");
@@ -98,8 +103,10 @@ TEST_CASE("POST sends body and content type", "[http]") {
 
 TEST_CASE("HEAD, error statuses and redirects are returned, not followed or thrown", "[http]") {
     LoopbackServer server([](const HttpRequest& r) -> std::optional<std::string> {
-        if (r.method == "HEAD") return "HTTP/1.1 200 OK\r\nReplay-Nonce: n2\r\nContent-Length: 4000000\r\n\r\n";
-        if (r.target == "/moved") return make_response(301, "", "Location: /elsewhere\r\n");
+        if (r.method == "HEAD")
+            return "HTTP/1.1 200 OK\r\nReplay-Nonce: n2\r\nContent-Length: 4000000\r\n\r\n";
+        if (r.target == "/moved")
+            return make_response(301, "", "Location: /elsewhere\r\n");
         return make_response(404, R"({"type":"urn:ietf:params:acme:error:malformed"})");
     });
     ClientOptions options = fast_options();
@@ -118,7 +125,8 @@ TEST_CASE("HEAD, error statuses and redirects are returned, not followed or thro
 
 TEST_CASE("interim 100 responses do not mix their headers in", "[http]") {
     LoopbackServer server([](const HttpRequest&) {
-        return "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n" + make_response(200, "ok", "X-Final: yes\r\n");
+        return "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n" +
+               make_response(200, "ok", "X-Final: yes\r\n");
     });
     CurlClient client(fast_options());
     const auto response = client.post(server.url("/"), "x", "text/plain");
@@ -130,9 +138,11 @@ TEST_CASE("interim 100 responses do not mix their headers in", "[http]") {
 TEST_CASE("a body over max_body throws protocol", "[http]") {
     const std::string big(5000, 'x');
     LoopbackServer server([&](const HttpRequest& r) -> std::optional<std::string> {
-        if (r.target == "/announced") return make_response(200, big);
+        if (r.target == "/announced")
+            return make_response(200, big);
         // No Content-Length: only the write callback can stop it.
-        return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1388\r\n" + big + "\r\n0\r\n\r\n";
+        return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1388\r\n" + big +
+               "\r\n0\r\n\r\n";
     });
     ClientOptions options = fast_options();
     options.max_body = 1000;
@@ -151,9 +161,11 @@ TEST_CASE("a closed port gives network quickly", "[http]") {
     const int port = acme::test::free_port();
     CurlClient client(fast_options());
     const auto took = elapsed([&] {
-        const auto error = error_of([&] { client.get("http://127.0.0.1:" + std::to_string(port) + "/"); });
+        const auto error =
+            error_of([&] { client.get("http://127.0.0.1:" + std::to_string(port) + "/"); });
         CHECK(error.kind() == ErrorKind::network);
-        CHECK_THAT(error.what(), Catch::StartsWith("cannot connect to 127.0.0.1:" + std::to_string(port)));
+        CHECK_THAT(error.what(),
+                   Catch::StartsWith("cannot connect to 127.0.0.1:" + std::to_string(port)));
         CHECK(error.temporary());
     });
     CHECK(took < 1500ms);

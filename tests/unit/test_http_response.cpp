@@ -1,9 +1,8 @@
-#include <catch2/catch.hpp>
-
-#include <ctime>
-
 #include "http/http_date.hpp"
 #include "http/transport.hpp"
+
+#include <catch2/catch.hpp>
+#include <ctime>
 
 using acme::http::Response;
 using namespace std::chrono_literals;
@@ -19,7 +18,8 @@ Response with_headers(std::vector<std::pair<std::string, std::string>> headers) 
 
 // IMF-fixdate for now + offset, the way a server would write it.
 std::string http_date_in(std::chrono::seconds offset) {
-    const auto when = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + offset);
+    const auto when =
+        std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + offset);
     std::tm tm{};
     gmtime_r(&when, &tm);
     char text[64];
@@ -30,7 +30,8 @@ std::string http_date_in(std::chrono::seconds offset) {
 } // namespace
 
 TEST_CASE("header lookup ignores case and returns the first value", "[http]") {
-    const auto r = with_headers({{"replay-nonce", "abc"}, {"link", "<a>;rel=up"}, {"link", "<b>;rel=up"}});
+    const auto r =
+        with_headers({{"replay-nonce", "abc"}, {"link", "<a>;rel=up"}, {"link", "<b>;rel=up"}});
     CHECK(r.header("Replay-Nonce") == "abc");
     CHECK(r.header("REPLAY-NONCE") == "abc");
     CHECK(r.header("link") == "<a>;rel=up");
@@ -48,7 +49,8 @@ TEST_CASE("links: one per header, quoted and bare rel", "[http]") {
 
 TEST_CASE("links: several in one header separated by commas", "[http]") {
     const auto r = with_headers(
-        {{"link", R"(<https://x/dir>;rel="index", <https://x/a,b>; rel="alternate" ; title="a, \"b\"", <https://x/c>;rel=alternate)"}});
+        {{"link",
+          R"(<https://x/dir>;rel="index", <https://x/a,b>; rel="alternate" ; title="a, \"b\"", <https://x/c>;rel=alternate)"}});
     CHECK(r.links("index") == std::vector<std::string>{"https://x/dir"});
     CHECK(r.links("alternate") == std::vector<std::string>{"https://x/a,b", "https://x/c"});
 }
@@ -77,7 +79,8 @@ TEST_CASE("retry_after: delta-seconds", "[http]") {
     CHECK(with_headers({{"retry-after", " 0 "}}).retry_after() == 0s);
     // Absurd but well-formed: returned as-is, the caller clamps.
     CHECK(with_headers({{"retry-after", "31536000000"}}).retry_after() == 31536000000s);
-    CHECK(with_headers({{"retry-after", "99999999999999999999999"}}).retry_after() == std::chrono::seconds::max());
+    CHECK(with_headers({{"retry-after", "99999999999999999999999"}}).retry_after() ==
+          std::chrono::seconds::max());
 }
 
 TEST_CASE("retry_after: missing or malformed gives nullopt", "[http]") {

@@ -1,0 +1,136 @@
+// acmectl deploy-hook NAME: run a lineage's deploy steps now, or manage them.
+#include <iostream>
+
+#include "commands.hpp"
+#include "common/error.hpp"
+#include "ops/deploy_lineage.hpp"
+#include "ops/lineage_hooks.hpp"
+
+namespace acmectl {
+
+namespace {
+
+struct DeployHookOptions {
+    std::string name;
+    std::string add;
+    int remove = 0;
+    bool list = false;
+    std::string install_to;
+    std::string what;
+    std::string mode;
+    std::string owner;
+    int timeout = 300;
+};
+
+mode_t parse_mode(const std::string& text) {
+    if (text.empty()) {
+        return 0;
+    }
+    std::size_t used = 0;
+    unsigned long value = 0;
+    try {
+        value = std::stoul(text, &used, 8);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (used != text.size() || value > 07777) {
+        throw CLI::ValidationError("--mode", "'" + text + "' is not an octal mode like 0640");
+    }
+    return static_cast<mode_t>(value);
+}
+
+int list_hooks(const GlobalOptions& g, const acme::store::Store& store, const std::string& name) {
+    auto hooks = acme::ops::read_lineage_hooks(store, name);
+    if (g.json) {
+        auto install = nlohmann::json::array();
+        for (const auto& s : hooks.install) {
+            install.push_back(acme::renew::to_json(s));
+        }
+        print_json({{"name", name}, {"install", install}, {"deploy", hooks.deploy}});
+        return 0;
+    }
+    int n = 0;
+    for (const auto& s : hooks.install) {
+        std::cout << ++n << ". install " << s.what << " to " << s.path << '\n';
+    }
+    for (const auto& c : hooks.deploy) {
+        std::cout << ++n << ". " << c << '\n';
+    }
+    if (n == 0 && !g.quiet) {
+        std::cout << name << " has no deploy hooks\n";
+    }
+    return 0;
+}
+
+int run_now(const GlobalOptions& g, const acme::store::Store& store, const DeployHookOptions& o) {
+    StderrLogger log(g);
+    acme::ops::read_lineage_hooks(store, o.name); // clear error for an unknown lineage
+    if (!store.current_version(o.name)) {
+        throw acme::Error(acme::ErrorKind::config, o.name + " has no current certificate");
+    }
+    auto reports = acme::ops::run_deploy_hooks(store, o.name, store.read_config(o.name),
+                                               store.current_dir(o.name),
+                                               std::chrono::seconds(o.timeout), log);
+    if (g.json) {
+        auto out = nlohmann::json::array();
+        for (const auto& r : reports) {
+            out.push_back({{"hook", r.hook}, {"ok", r.ok}, {"error", r.error}});
+        }
+        print_json({{"name", o.name}, {"hooks", out}, {"ok", acme::ops::all_ok(reports)}});
+    } else if (!g.quiet) {
+        std::cout << o.name << ": " << reports.size() << " deploy hook(s) run"
+                  << (acme::ops::all_ok(reports) ? "" : ", some FAILED") << '\n';
+    }
+    return acme::ops::all_ok(reports) ? 0 : 1;
+}
+
+int run_deploy_hook(const GlobalOptions& g, const DeployHookOptions& o) {
+    acme::store::Store store(resolve_home(g));
+    if (o.list) {
+        return list_hooks(g, store, o.name);
+    }
+    if (!o.add.empty()) {
+        acme::ops::add_deploy_command(store, o.name, o.add);
+    } else if (o.remove > 0) {
+        acme::ops::remove_hook(store, o.name, o.remove);
+    } else if (!o.install_to.empty()) {
+        acme::ops::add_install_step(store, o.name,
+                                    {o.install_to, o.what, parse_mode(o.mode), o.owner});
+    } else {
+        return run_now(g, store, o);
+    }
+    return list_hooks(g, store, o.name);
+}
+
+} // namespace
+
+Command setup_deploy_hook(CLI::App& app, const GlobalOptions& global) {
+    auto o = std::make_shared<DeployHookOptions>();
+    auto* sub = app.add_subcommand(
+        "deploy-hook", "Run a lineage's deploy hooks now, or add, remove and list them");
+    sub->add_option("name", o->name, "Lineage name")->required();
+    auto* add = sub->add_option("--add", o->add, "Add a command (split like a shell, no shell)");
+    auto* remove = sub->add_option("--remove", o->remove, "Remove hook number N (see --list)")
+                       ->check(CLI::PositiveNumber);
+    auto* list = sub->add_flag("--list", o->list, "List the lineage's deploy hooks");
+    auto* install = sub->add_option("--install-to", o->install_to,
+                                    "Add a step copying the certificate to PATH before commands");
+    auto* what = sub->add_option("--what", o->what, "What --install-to writes")
+                     ->check(CLI::IsMember({"fullchain", "cert", "chain", "key", "combined"}));
+    auto* mode = sub->add_option("--mode", o->mode, "Octal mode for --install-to (default 0644, "
+                                                    "0600 for key and combined)");
+    auto* owner = sub->add_option("--owner", o->owner, "user[:group] for --install-to");
+    sub->add_option("--timeout", o->timeout, "Seconds each hook may run")
+        ->check(CLI::Range(1, 86400))
+        ->capture_default_str();
+    install->needs(what);
+    what->needs(install);
+    mode->needs(install);
+    owner->needs(install);
+    add->excludes(remove)->excludes(list)->excludes(install);
+    remove->excludes(list)->excludes(install);
+    list->excludes(install);
+    return {sub, [&global, o] { return run_deploy_hook(global, *o); }};
+}
+
+} // namespace acmectl
