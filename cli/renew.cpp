@@ -22,6 +22,8 @@ struct RenewOptions {
     int random_sleep = 0;
     std::vector<std::string> pre_hooks;
     std::vector<std::string> post_hooks;
+    std::vector<std::string> failure_hooks;
+    bool run_deploy_hooks = false;
     int hook_timeout = 300;
 };
 
@@ -49,28 +51,49 @@ std::string line_for(const acme::ops::LineageReport& r) {
 nlohmann::json hooks_json(const std::vector<acme::ops::HookReport>& hooks) {
     auto out = nlohmann::json::array();
     for (const auto& h : hooks) {
-        out.push_back({{"hook", h.hook}, {"ok", h.ok}, {"error", h.error}});
+        out.push_back({{"command", h.hook},
+                       {"ok", h.ok},
+                       {"exit_code", h.exit_code},
+                       {"duration_ms", h.duration.count()},
+                       {"error", h.error.empty() ? nlohmann::json() : nlohmann::json(h.error)}});
     }
     return out;
 }
 
+nlohmann::json time_or_null(const std::optional<acme::ops::SysSeconds>& t) {
+    return t ? nlohmann::json(acme::iso8601_utc(*t)) : nlohmann::json();
+}
+
+nlohmann::json lineage_json(const acme::ops::LineageReport& r) {
+    const bool failed = acme::ops::counts_as_failed(r);
+    return {{"name", r.name},
+            {"domains", r.domains},
+            {"action", acme::ops::to_string(r.outcome)},
+            {"due_at", time_or_null(r.due)},
+            {"due_source", r.due_source},
+            {"not_after", time_or_null(r.not_after)},
+            {"retry_at", time_or_null(r.retry_at)},
+            {"error", failed ? nlohmann::json(r.message) : nlohmann::json()},
+            {"message", r.message},
+            {"temporary", r.temporary},
+            {"version", r.version},
+            {"consecutive_failures", r.consecutive_failures},
+            {"hooks", hooks_json(r.hooks)}};
+}
+
 nlohmann::json to_json(const acme::ops::RenewSummary& s) {
     auto lineages = nlohmann::json::array();
-    for (const auto& r : s.lineages) {
-        lineages.push_back({{"name", r.name},
-                            {"domains", r.domains},
-                            {"outcome", acme::ops::to_string(r.outcome)},
-                            {"message", r.message},
-                            {"temporary", r.temporary},
-                            {"due", r.due ? nlohmann::json(when(r.due)) : nlohmann::json()},
-                            {"due_source", r.due_source},
-                            {"retry_at", r.retry_at ? nlohmann::json(when(r.retry_at)) : nlohmann::json()},
-                            {"not_after", r.not_after ? nlohmann::json(when(r.not_after)) : nlohmann::json()},
-                            {"version", r.version},
-                            {"consecutive_failures", r.consecutive_failures},
-                            {"hooks", hooks_json(r.hooks)}});
+    nlohmann::json totals = {{"lineages", s.lineages.size()}};
+    for (const auto& o : {Outcome::renewed, Outcome::deploy_failed, Outcome::not_due,
+                          Outcome::backoff, Outcome::locked, Outcome::failed}) {
+        totals[std::string(acme::ops::to_string(o))] = 0;
     }
-    return {{"lineages", lineages}, {"hooks", hooks_json(s.run_hooks)}};
+    for (const auto& r : s.lineages) {
+        lineages.push_back(lineage_json(r));
+        totals[std::string(acme::ops::to_string(r.outcome))] =
+            totals[std::string(acme::ops::to_string(r.outcome))].get<int>() + 1;
+    }
+    return {{"lineages", lineages}, {"hooks", hooks_json(s.run_hooks)}, {"totals", totals}};
 }
 
 // 1 when anything failed for good, 75 when every failure may pass by itself.
@@ -111,6 +134,8 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
     request.parallel = o.parallel;
     request.pre_hooks = o.pre_hooks;
     request.post_hooks = o.post_hooks;
+    request.failure_hooks = o.failure_hooks;
+    request.run_deploy_hooks_in_dry_run = o.run_deploy_hooks;
     request.hook_timeout = std::chrono::seconds(o.hook_timeout);
     acme::store::Store store(resolve_home(g));
     random_sleep(o.random_sleep);
@@ -146,7 +171,15 @@ Command setup_renew(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::Range(0, 86400));
     sub->add_option("--pre-hook", o->pre_hooks, "Run once before the first renewal (repeatable)");
     sub->add_option("--post-hook", o->post_hooks,
-                    "Run once after renewals, when any lineage was renewed (repeatable)");
+                    "Run once after renewals were attempted (repeatable); gets ACMECTL_RENEWED, "
+                    "ACMECTL_FAILED, RENEWED_DOMAINS and FAILED_DOMAINS");
+    sub->add_option("--failure-hook", o->failure_hooks,
+                    "Run once after the others when any lineage failed (repeatable); gets "
+                    "ACMECTL_FAILED and ACMECTL_FAILURE_REPORT");
+    sub->add_flag("--run-deploy-hooks", o->run_deploy_hooks,
+                  "With --dry-run: run deploy hooks on the dry-run certificate "
+                  "(ACMECTL_DRY_RUN=1)")
+        ->needs("--dry-run");
     sub->add_option("--hook-timeout", o->hook_timeout, "Seconds a hook may run")
         ->check(CLI::Range(1, 86400))
         ->capture_default_str();

@@ -19,7 +19,7 @@ HookReport run_argv(const std::string& label, const std::vector<std::string>& ar
     if (!result.output.empty()) {
         log.debug("hook output (" + label + "):\n" + result.output);
     }
-    HookReport report{label, result.ok(), ""};
+    HookReport report{label, result.ok(), "", result.exit_status, result.elapsed};
     if (!result.ok()) {
         report.error = !result.error.empty() ? result.error
                        : result.timed_out   ? "timed out after " +
@@ -54,12 +54,17 @@ HookReport run_install(const renew::InstallStep& step, const std::filesystem::pa
                        Logger& log) {
     const std::string label = "install " + step.what + " to " + step.path;
     log.info("Running hook: " + label);
+    const auto started = std::chrono::steady_clock::now();
+    auto elapsed = [&] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+    };
     try {
         renew::run_install_step(step, cert_dir);
-        return {label, true, ""};
+        return {label, true, "", 0, elapsed()};
     } catch (const Error& e) {
         log.warn("hook '" + label + "' failed: " + e.what());
-        return {label, false, e.what()};
+        return {label, false, e.what(), -1, elapsed()};
     }
 }
 
@@ -90,7 +95,7 @@ HookReport run_command_hook(const std::string& command, const renew::EnvList& en
         return run_argv(command, renew::split_command(command), env, timeout, log);
     } catch (const Error& e) {
         log.warn("hook '" + command + "' failed: " + e.what());
-        return {command, false, e.what()};
+        return {command, false, e.what(), -1, std::chrono::milliseconds(0)};
     }
 }
 
@@ -108,16 +113,19 @@ std::vector<HookReport> run_deploy_hooks(const store::Store& store, const std::s
                                          const nlohmann::json& config,
                                          const std::filesystem::path& cert_dir,
                                          std::chrono::milliseconds timeout, Logger& log,
-                                         const renew::EnvList& extra_env) {
+                                         bool dry_run) {
     std::vector<std::string> domains;
     if (config.contains("domains") && config["domains"].is_array()) {
         domains = config["domains"].get<std::vector<std::string>>();
     }
     auto env = renew::lineage_hook_env(name, domains, cert_dir);
-    env.insert(env.end(), extra_env.begin(), extra_env.end());
     std::vector<HookReport> reports;
-    for (const auto& step : install_steps(config)) {
-        reports.push_back(run_install(step, cert_dir, log));
+    if (dry_run) {
+        env.emplace_back("ACMECTL_DRY_RUN", "1");
+    } else {
+        for (const auto& step : install_steps(config)) {
+            reports.push_back(run_install(step, cert_dir, log));
+        }
     }
     for (const auto& command : deploy_commands(config)) {
         reports.push_back(run_command_hook(command, env, timeout, log));

@@ -17,7 +17,9 @@ namespace acme::ops {
 struct HookReport {
     std::string hook; // the command, install target or hook file
     bool ok = false;
-    std::string error; // one line when not ok
+    std::string error;   // one line when not ok
+    int exit_code = -1;  // -1 when not started, killed, or an install step that failed
+    std::chrono::milliseconds duration{0};
 };
 
 inline constexpr std::chrono::minutes k_default_hook_timeout{5};
@@ -28,11 +30,13 @@ std::vector<std::string> deploy_commands(const nlohmann::json& config);
 // Runs every deploy step for the certificate in cert_dir, in order, each even
 // when an earlier one failed; a failing step is reported, never thrown, and
 // never undoes the certificate. Hook output goes to the log (debug level).
+// A dry run skips the install steps (they would put a test certificate where
+// servers read theirs) and gives the commands ACMECTL_DRY_RUN=1.
 std::vector<HookReport> run_deploy_hooks(const store::Store& store, const std::string& name,
                                          const nlohmann::json& config,
                                          const std::filesystem::path& cert_dir,
                                          std::chrono::milliseconds timeout, Logger& log,
-                                         const renew::EnvList& extra_env = {});
+                                         bool dry_run = false);
 
 // Runs a user command given as one string (split without a shell), logging it.
 HookReport run_command_hook(const std::string& command, const renew::EnvList& env,

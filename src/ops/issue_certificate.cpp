@@ -266,10 +266,9 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     result.name = name;
     result.domains = domains;
     result.key_type = key ? crypto::key_type_name(key->type()) : "";
+    result.files = {join(certs, 0, 1), join(certs, 1), join(certs, 0), key ? key->to_pem() : ""};
     if (!request.dry_run) {
-        store::VersionFiles files{join(certs, 0, 1), join(certs, 1), join(certs, 0),
-                                  key ? key->to_pem() : ""};
-        result.version = store.write_version(name, files);
+        result.version = store.write_version(name, result.files);
         store.write_config(name, config_to_save(store, request, domains, name));
         store.activate_version(name, result.version);
         result.dir = store.version_dir(name, result.version);

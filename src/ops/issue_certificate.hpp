@@ -50,6 +50,7 @@ struct IssueResult {
     std::filesystem::path dir; // the version folder
     std::chrono::sys_seconds due; // when renew will consider it due
     std::chrono::milliseconds elapsed{0};
+    store::VersionFiles files; // what was (or, in a dry run, would have been) saved
 };
 
 // The lineage's config.json content for this request (what renew redoes).

@@ -7,6 +7,9 @@
 #include "common/error.hpp"
 #include "ops/account_session.hpp"
 #include "ops/renew_plan.hpp"
+#include "ops/temp_folder.hpp"
+#include "common/time_format.hpp"
+#include "store/atomic_file.hpp"
 
 namespace acme::ops {
 
@@ -57,6 +60,23 @@ void deploy(LineagePlan& plan, const store::Store& store, const RenewRequest& re
     }
 }
 
+// The dry-run certificate goes to a private temporary folder that the deploy
+// hooks see as their certificate; current/ and state.json stay untouched.
+void deploy_dry_run(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
+                    const store::VersionFiles& files, Logger& log) {
+    TempFolder dir("acmectl-dry-run");
+    store::write_file_atomic(dir.path() / "cert.pem", files.cert, 0644);
+    store::write_file_atomic(dir.path() / "chain.pem", files.chain, 0644);
+    store::write_file_atomic(dir.path() / "fullchain.pem", files.fullchain, 0644);
+    store::write_file_atomic(dir.path() / "privkey.pem", files.privkey, 0600);
+    plan.report.hooks = run_deploy_hooks(store, plan.name, store.read_config(plan.name),
+                                         dir.path(), request.hook_timeout, log, true);
+    if (!all_ok(plan.report.hooks)) {
+        plan.report.outcome = Outcome::deploy_failed;
+        plan.report.message = "dry run: a deploy hook failed";
+    }
+}
+
 void issue_again(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
                  Logger& log) {
     auto issue = request_from_config(plan.config);
@@ -72,6 +92,9 @@ void issue_again(LineagePlan& plan, const store::Store& store, const RenewReques
     plan.report.version = result.version;
     if (request.dry_run) {
         plan.report.message = "dry run: the CA issued a certificate; nothing was saved";
+        if (request.run_deploy_hooks_in_dry_run) {
+            deploy_dry_run(plan, store, request, result.files, log);
+        }
         return;
     }
     auto& s = plan.state;
@@ -132,17 +155,83 @@ void renew_due(std::vector<LineagePlan*>& due, const store::Store& store,
 
 std::vector<HookReport> run_hooks(const store::Store& store, const std::string& kind,
                                   const std::vector<std::string>& commands,
-                                  const RenewRequest& request, Logger& log) {
+                                  const RenewRequest& request, Logger& log,
+                                  const renew::EnvList& env = {}) {
     std::vector<HookReport> reports;
     for (const auto& command : commands) {
-        reports.push_back(run_command_hook(command, {}, request.hook_timeout, log));
+        reports.push_back(run_command_hook(command, env, request.hook_timeout, log));
     }
-    auto global = run_hook_dir(store, kind, {}, request.hook_timeout, log);
+    auto global = run_hook_dir(store, kind, env, request.hook_timeout, log);
     reports.insert(reports.end(), global.begin(), global.end());
     return reports;
 }
 
+std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) {
+        out += (out.empty() ? "" : " ") + w;
+    }
+    return out;
+}
+
+// ACMECTL_RENEWED / ACMECTL_FAILED (lineage names) and certbot's
+// RENEWED_DOMAINS / FAILED_DOMAINS, so post-hooks can tell who is who.
+renew::EnvList outcome_env(const std::vector<LineagePlan>& plans) {
+    std::vector<std::string> renewed, failed, renewed_domains, failed_domains;
+    for (const auto& p : plans) {
+        if (counts_as_renewed(p.report)) {
+            renewed.push_back(p.name);
+            renewed_domains.insert(renewed_domains.end(), p.report.domains.begin(),
+                                   p.report.domains.end());
+        }
+        if (counts_as_failed(p.report)) {
+            failed.push_back(p.name);
+            failed_domains.insert(failed_domains.end(), p.report.domains.begin(),
+                                  p.report.domains.end());
+        }
+    }
+    return {{"ACMECTL_RENEWED", join(renewed)},
+            {"ACMECTL_FAILED", join(failed)},
+            {"RENEWED_DOMAINS", join(renewed_domains)},
+            {"FAILED_DOMAINS", join(failed_domains)}};
+}
+
+nlohmann::json failure_report(const std::vector<LineagePlan>& plans) {
+    auto report = nlohmann::json::array();
+    for (const auto& p : plans) {
+        if (counts_as_failed(p.report)) {
+            const auto& r = p.report;
+            report.push_back({{"name", r.name},
+                              {"domains", r.domains},
+                              {"error", r.message},
+                              {"consecutive_failures", r.consecutive_failures},
+                              {"not_after", r.not_after ? nlohmann::json(iso8601_utc(*r.not_after))
+                                                        : nlohmann::json()}});
+        }
+    }
+    return report;
+}
+
+std::vector<HookReport> run_failure_hooks(const store::Store& store,
+                                          const std::vector<LineagePlan>& plans,
+                                          const RenewRequest& request, Logger& log) {
+    TempFolder dir("acmectl-failure");
+    const auto path = dir.path() / "failure-report.json";
+    store::write_file_atomic(path, failure_report(plans).dump(2) + "\n", 0600);
+    auto env = outcome_env(plans);
+    env.emplace_back("ACMECTL_FAILURE_REPORT", path.string());
+    return run_hooks(store, "failure", request.failure_hooks, request, log, env);
+}
+
 } // namespace
+
+bool counts_as_renewed(const LineageReport& r) {
+    return r.outcome == Outcome::renewed || r.outcome == Outcome::deploy_failed;
+}
+
+bool counts_as_failed(const LineageReport& r) {
+    return r.outcome == Outcome::failed || r.outcome == Outcome::deploy_failed;
+}
 
 std::string_view to_string(Outcome outcome) {
     switch (outcome) {
@@ -174,14 +263,19 @@ RenewSummary renew_lineages(const store::Store& store, const RenewRequest& reque
     if (!due.empty()) {
         summary.run_hooks = run_hooks(store, "pre", request.pre_hooks, request, log);
         renew_due(due, store, request, log);
-        auto renewed = std::any_of(due.begin(), due.end(), [](const LineagePlan* p) {
-            return p->report.outcome == Outcome::renewed ||
-                   p->report.outcome == Outcome::deploy_failed;
+        auto attempted = std::any_of(due.begin(), due.end(), [](const LineagePlan* p) {
+            return counts_as_renewed(p->report) || counts_as_failed(p->report);
         });
-        if (renewed) {
-            auto post = run_hooks(store, "post", request.post_hooks, request, log);
+        if (attempted) {
+            auto post = run_hooks(store, "post", request.post_hooks, request, log,
+                                  outcome_env(plans));
             summary.run_hooks.insert(summary.run_hooks.end(), post.begin(), post.end());
         }
+    }
+    if (std::any_of(plans.begin(), plans.end(),
+                    [](const LineagePlan& p) { return counts_as_failed(p.report); })) {
+        auto failure = run_failure_hooks(store, plans, request, log);
+        summary.run_hooks.insert(summary.run_hooks.end(), failure.begin(), failure.end());
     }
     for (auto& plan : plans) {
         summary.lineages.push_back(std::move(plan.report));

@@ -25,7 +25,9 @@ struct RenewRequest {
     bool dry_run = false;           // the whole flow against the CA, nothing saved
     int parallel = 1;
     std::vector<std::string> pre_hooks;  // once, before the first renewal
-    std::vector<std::string> post_hooks; // once, after the last, when any was renewed
+    std::vector<std::string> post_hooks; // once, after the last, when any was attempted
+    std::vector<std::string> failure_hooks; // once, after the others, when any failed
+    bool run_deploy_hooks_in_dry_run = false; // against the dry-run certificate, in a temp dir
     std::chrono::milliseconds hook_timeout = k_default_hook_timeout;
 };
 
@@ -56,8 +58,14 @@ struct LineageReport {
 
 struct RenewSummary {
     std::vector<LineageReport> lineages; // in name order
-    std::vector<HookReport> run_hooks;   // pre and post hooks
+    std::vector<HookReport> run_hooks;   // pre, post and failure hooks
 };
+
+// A lineage counts as renewed when its new certificate is current (even if a
+// deploy hook then failed) and as failed when it needs attention (its renewal
+// or a deploy hook failed): a deploy failure is in both lists.
+bool counts_as_renewed(const LineageReport& report);
+bool counts_as_failed(const LineageReport& report);
 
 using TransportFactory = std::function<std::unique_ptr<http::Transport>()>;
 
