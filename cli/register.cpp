@@ -1,11 +1,14 @@
 // acmectl register: create or find the ACME account for a server.
 #include <iostream>
+#include <unistd.h>
 
 #include "acme/client.hpp"
 #include "commands.hpp"
+#include "common/error.hpp"
 #include "crypto/key.hpp"
 #include "ops/account_session.hpp"
 #include "store/store.hpp"
+#include "value_sets.hpp"
 
 namespace acmectl {
 
@@ -17,12 +20,62 @@ struct RegisterOptions {
     std::string key_type = "ec256";
     std::string eab_kid;
     std::string eab_hmac_key;
+    bool show = false;
+    std::vector<std::string> update_email;
+    bool rollover_key = false;
+    bool deactivate = false;
+    bool yes = false;
 };
 
 nlohmann::json to_json(const acme::ops::AccountSession& s) {
     return {{"account_url", s.info.url},     {"status", s.info.status},
             {"contact", s.info.contact},     {"server", s.server_url},
             {"created", s.info.created},     {"key_path", s.key_path.string()}};
+}
+
+// A deactivated account cannot be brought back: ask, unless --yes.
+bool confirm_deactivation(const std::string& url) {
+    if (!isatty(STDIN_FILENO)) {
+        throw acme::Error(acme::ErrorKind::usage,
+                          "refusing to deactivate without confirmation: pass --yes");
+    }
+    std::cerr << "Deactivate account " << url << "? This cannot be undone. [y/N] ";
+    std::string answer;
+    std::getline(std::cin, answer);
+    return answer == "y" || answer == "Y" || answer == "yes";
+}
+
+// --show, --update-email, --rollover-key, --deactivate on the stored account.
+int manage_account(const GlobalOptions& g, const RegisterOptions& o,
+                   const acme::store::Store& store, acme::Client& client,
+                   const std::string& server_url) {
+    auto session = acme::ops::load_account_session(store, client, server_url, "default");
+    if (o.show) {
+        print_json(acme::ops::show_account(client));
+        return 0;
+    }
+    std::string done;
+    if (!o.update_email.empty()) {
+        acme::ops::update_account_email(store, client, session, o.update_email);
+        done = "Updated the contact of ";
+    } else if (o.rollover_key) {
+        acme::ops::rollover_account_key(store, client, session,
+                                        *acme::crypto::parse_key_type(o.key_type));
+        done = "Rolled over the key of ";
+    } else {
+        if (!o.yes && !confirm_deactivation(session.info.url)) {
+            std::cerr << "Not deactivated.\n";
+            return 1;
+        }
+        acme::ops::deactivate_account(store, client, session);
+        done = "Deactivated ";
+    }
+    if (g.json) {
+        print_json(to_json(session));
+    } else if (!g.quiet) {
+        std::cout << done << "account " << session.info.url << '\n';
+    }
+    return 0;
 }
 
 int run_register(const GlobalOptions& g, const RegisterOptions& o) {
@@ -38,6 +91,9 @@ int run_register(const GlobalOptions& g, const RegisterOptions& o) {
     acme::store::Store store(resolve_home(g));
     auto transport = make_transport(g);
     acme::Client client(*transport, request.server_url, log);
+    if (o.show || !o.update_email.empty() || o.rollover_key || o.deactivate) {
+        return manage_account(g, o, store, client, request.server_url);
+    }
     auto session = acme::ops::register_account(store, client, request);
     if (g.json) {
         print_json(to_json(session));
@@ -56,12 +112,25 @@ Command setup_register(CLI::App& app, const GlobalOptions& global) {
     sub->add_option("-m,--email", options->emails, "Contact e-mail address (repeatable)");
     sub->add_flag("--agree-tos", options->agree_tos, "Agree to the CA's terms of service");
     sub->add_option("--key-type", options->key_type, "Account key type")
-        ->check(CLI::IsMember(key_type_names()))
+        ->check(value_sets::one_of(value_sets::key_types()))
         ->capture_default_str();
     auto* kid = sub->add_option("--eab-kid", options->eab_kid,
                                 "External account binding key identifier from the CA");
     auto* hmac = sub->add_option("--eab-hmac-key", options->eab_hmac_key,
                                  "External account binding HMAC key (base64url) from the CA");
+    auto* show = sub->add_flag("--show", options->show,
+                               "Print the account as the CA has it (JSON) and exit");
+    auto* update = sub->add_option("--update-email", options->update_email,
+                                   "Replace the account's contact e-mails (repeatable)");
+    auto* rollover = sub->add_flag("--rollover-key", options->rollover_key,
+                                   "Replace the account key (RFC 8555 keyChange); the new "
+                                   "key's type is --key-type");
+    auto* deactivate = sub->add_flag("--deactivate", options->deactivate,
+                                     "Deactivate the account for good (asks unless --yes)");
+    sub->add_flag("--yes", options->yes, "Do not ask for confirmation");
+    show->excludes(update)->excludes(rollover)->excludes(deactivate);
+    update->excludes(rollover)->excludes(deactivate);
+    rollover->excludes(deactivate);
     kid->needs(hmac);
     hmac->needs(kid);
     return {sub, [&global, options] { return run_register(global, *options); }};

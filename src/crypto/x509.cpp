@@ -131,7 +131,8 @@ CertInfo read_certificate(const std::string& pem_or_der) {
     info.sans = certificate_sans(x);
     info.not_before = to_sys_seconds(X509_get0_notBefore(x));
     info.not_after = to_sys_seconds(X509_get0_notAfter(x));
-    info.sha256_hex = hex(sha256(ossl::to_der(i2d_X509, x)));
+    info.der = ossl::to_der(i2d_X509, x);
+    info.sha256_hex = hex(sha256(info.der));
     return info;
 }
 

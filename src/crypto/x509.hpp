@@ -23,6 +23,7 @@ struct CertInfo {
     SysSeconds not_before;
     SysSeconds not_after;
     std::string sha256_hex;        // fingerprint of the DER, lower-case hex
+    std::string der;               // the certificate itself (revokeCert sends it)
 };
 
 // Splits a PEM bundle into its certificates (each a full PEM block, in order).

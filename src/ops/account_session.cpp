@@ -1,5 +1,6 @@
 #include "ops/account_session.hpp"
 
+#include "acme/account_ops.hpp"
 #include "acme/problem.hpp"
 #include "common/error.hpp"
 #include "common/time_format.hpp"
@@ -14,19 +15,24 @@ AccountSession make_session(const store::Store& store, const std::string& server
     session.signer = std::make_unique<crypto::KeySigner>(crypto::PrivateKey::from_pem(key_pem));
     session.key_path = store.account_dir(server_url, name) / "key.pem";
     session.server_url = server_url;
+    session.account_name = name;
     return session;
 }
 
-void save_info(const store::Store& store, const std::string& server_url, const std::string& name,
-               const AccountSession& session) {
+} // namespace
+
+void save_account_info(const store::Store& store, const AccountSession& session) {
+    const auto& server_url = session.server_url;
     nlohmann::json doc = {{"url", session.info.url},
                           {"status", session.info.status},
                           {"contact", session.info.contact},
                           {"server", server_url},
                           {"key_type", crypto::key_type_name(session.signer->key().type())},
                           {"updated_at", utc_now_iso8601()}};
-    store.save_account(server_url, name, doc);
+    store.save_account(server_url, session.account_name, doc);
 }
+
+namespace {
 
 // Asks the CA for the account of a stored key; nullopt when it has none.
 std::optional<AccountInfo> find_existing(Client& client, AccountSession& session) {
@@ -82,7 +88,7 @@ AccountSession register_account(const store::Store& store, Client& client,
         if (auto existing = find_existing(client, session)) {
             session.info = *existing;
             session.info.created = false;
-            save_info(store, request.server_url, name, session);
+            save_account_info(store, session);
             client.set_signer(*session.signer, session.info.url);
             return session;
         }
@@ -101,9 +107,60 @@ AccountSession register_account(const store::Store& store, Client& client,
     client.set_signer(*session.signer, "");
     NewAccountRequest create{contact, request.agree_tos, false, request.eab};
     session.info = new_account(client, create);
-    save_info(store, request.server_url, name, session);
+    save_account_info(store, session);
     client.set_signer(*session.signer, session.info.url);
     return session;
+}
+
+nlohmann::json show_account(Client& client) { return fetch_account(client); }
+
+namespace {
+
+void take_account_object(AccountSession& session, const nlohmann::json& account) {
+    if (account.contains("status") && account["status"].is_string()) {
+        session.info.status = account["status"].get<std::string>();
+    }
+    if (account.contains("contact") && account["contact"].is_array()) {
+        session.info.contact.clear();
+        for (const auto& c : account["contact"]) {
+            if (c.is_string()) {
+                session.info.contact.push_back(c.get<std::string>());
+            }
+        }
+    }
+}
+
+} // namespace
+
+void update_account_email(const store::Store& store, Client& client, AccountSession& session,
+                          const std::vector<std::string>& emails) {
+    std::vector<std::string> contact;
+    for (const auto& email : emails) {
+        contact.push_back(mailto(email));
+    }
+    take_account_object(session, update_contact(client, contact));
+    save_account_info(store, session);
+}
+
+void deactivate_account(const store::Store& store, Client& client, AccountSession& session) {
+    take_account_object(session, acme::deactivate_account(client));
+    session.info.status = "deactivated";
+    save_account_info(store, session);
+}
+
+void rollover_account_key(const store::Store& store, Client& client, AccountSession& session,
+                          crypto::KeyType key_type) {
+    auto next = std::make_unique<crypto::KeySigner>(crypto::PrivateKey::generate(key_type));
+    store.stage_account_key(session.server_url, session.account_name, next->key().to_pem());
+    try {
+        change_key(client, *next);
+    } catch (...) {
+        store.discard_account_key(session.server_url, session.account_name);
+        throw;
+    }
+    store.commit_account_key(session.server_url, session.account_name);
+    session.signer = std::move(next); // the client already signs with it
+    save_account_info(store, session);
 }
 
 } // namespace acme::ops

@@ -19,7 +19,22 @@ struct AccountSession {
     AccountInfo info;
     std::filesystem::path key_path;
     std::string server_url;
+    std::string account_name;
 };
+
+// Writes account.json from session.info (URL, status, contact, key type).
+void save_account_info(const store::Store& store, const AccountSession& session);
+
+// Updates of an account the session acts as; each saves account.json after
+// the CA accepted. Throw Problem when the CA refuses.
+nlohmann::json show_account(Client& client);
+void update_account_email(const store::Store& store, Client& client, AccountSession& session,
+                          const std::vector<std::string>& emails);
+void deactivate_account(const store::Store& store, Client& client, AccountSession& session);
+// New key of key_type: staged as key.pem.next, sent with keyChange, then
+// renamed over key.pem; a refusal leaves key.pem and the account as they were.
+void rollover_account_key(const store::Store& store, Client& client, AccountSession& session,
+                          crypto::KeyType key_type);
 
 // Loads accounts/<server>/<name> and points the client at it. Throws
 // Error(config) "no account for <server> ... run 'acmectl register'" when

@@ -67,6 +67,9 @@ void authorize_order(Client& client, const Order& order, SolverScope& scope,
         const auto& ch = pick_challenge(authz, type);
         scope.present({authz.identifier.value, ch.token, ch.token + "." + thumbprint});
     }
+    if (!pending.empty()) {
+        scope.ready();
+    }
     for (const auto& authz : pending) {
         log.info("Validating " + display(authz) + " (" + type + ")");
         respond_challenge(client, pick_challenge(authz, type));

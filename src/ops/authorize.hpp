@@ -20,6 +20,7 @@ class SolverScope {
     SolverScope(const SolverScope&) = delete;
     SolverScope& operator=(const SolverScope&) = delete;
     void present(const challenge::ChallengeTask& task);
+    void ready() { m_solver.ready(); }
     std::string challenge_type() const { return m_solver.challenge_type(); }
 
   private:

@@ -5,8 +5,11 @@
 #include "acme/names.hpp"
 #include "acme/order.hpp"
 #include "acme/problem.hpp"
+#include "challenge/dns01_hook.hpp"
 #include "challenge/http01_shared.hpp"
 #include "challenge/http01_webroot.hpp"
+#include "challenge/manual.hpp"
+#include "challenge/tls_alpn01.hpp"
 #include "common/error.hpp"
 #include "common/time_format.hpp"
 #include "crypto/csr.hpp"
@@ -20,9 +23,34 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::unique_ptr<challenge::Solver> make_solver(const SolverConfig& config) {
+// Throws Error(usage) for a solver that cannot work as configured (a bad
+// hook command, a manual lineage renewed without a terminal), Error(config)
+// for an unknown kind.
+std::unique_ptr<challenge::Solver> make_solver(const SolverConfig& config, const std::string& name,
+                                               Clock::time_point deadline, Logger& log) {
+    solver_challenge_type(config.kind); // refuses unknown kinds
     if (config.kind == "webroot") {
         return std::make_unique<challenge::WebrootHttp01>(config.webroot);
+    }
+    if (config.kind == "dns-hook") {
+        challenge::Dns01HookOptions options;
+        options.command = config.dns_hook;
+        options.wait = std::chrono::seconds(config.dns_wait);
+        options.resolver = config.dns_resolver;
+        options.deadline = deadline;
+        return std::make_unique<challenge::Dns01Hook>(options, log);
+    }
+    if (config.kind == "alpn") {
+        return std::make_unique<challenge::TlsAlpn01>(config.tls_address, config.tls_port);
+    }
+    if (config.kind == "manual") {
+        if (!config.manual.show || !config.manual.confirm) {
+            throw Error(ErrorKind::usage,
+                        "lineage " + name + " answers its challenges by hand (--manual) and " +
+                            "cannot renew unattended: run 'acmectl issue --manual --force' for " +
+                            "it at a terminal, or issue it again with another solver");
+        }
+        return std::make_unique<challenge::ManualHttp01>(config.manual);
     }
     return std::make_unique<challenge::SharedStandaloneHttp01>(config.http_address,
                                                               config.http_port);
@@ -112,24 +140,24 @@ std::string join(const std::vector<std::string>& certs, std::size_t from,
 // A CA may refuse `replaces` (alreadyReplaced, or a certificate it did not
 // issue): then the order is asked for once more without it (RFC 9773 §5).
 Order create_order(Client& client, const std::vector<Identifier>& ids, const std::string& replaces,
-                   Logger& log) {
+                   const std::string& profile, Logger& log) {
     try {
-        return new_order(client, {ids, replaces, ""});
+        return new_order(client, {ids, replaces, profile});
     } catch (const Problem& p) {
         if (replaces.empty() ||
             !(p.is(problem_type::already_replaced) || p.is(problem_type::malformed))) {
             throw;
         }
         log.info("The CA refused to mark the old certificate as replaced; ordering without it");
-        return new_order(client, {ids, "", ""});
+        return new_order(client, {ids, "", profile});
     }
 }
 
-Order run_order(Client& client, const std::vector<Identifier>& ids, const std::string& replaces,
+Order run_order(Client& client, const std::vector<Identifier>& ids, const IssueRequest& request,
                 challenge::Solver& solver, Clock::time_point deadline, Logger& log) {
     SolverScope scope(solver);
     log.info("Creating an order for " + std::to_string(ids.size()) + " name(s)");
-    auto order = create_order(client, ids, replaces, log);
+    auto order = create_order(client, ids, request.replaces, request.profile, log);
     if (order.status == "pending") {
         authorize_order(client, order, scope, deadline, log);
         order = wait_order(client, order.url, deadline);
@@ -194,27 +222,83 @@ std::pair<std::vector<std::string>, std::string> plan_names(const IssueRequest& 
         names = csr.names;
     }
     auto ids = parse_identifiers(names);
+    // RFC 8555 §7.1.3: a CA validates wildcards with dns-01 only.
+    const auto type = solver_challenge_type(request.solver.kind);
     for (const auto& id : ids) {
-        // Both solvers here answer http-01, which RFC 8555 §7.1.3 rules out for wildcards.
-        if (id.value.rfind("*.", 0) == 0) {
+        if (type != "dns-01" && id.value.rfind("*.", 0) == 0) {
             throw Error(ErrorKind::usage, "'" + id.value + "' is a wildcard name: the CA " +
-                                              "validates wildcards only with dns-01, not http-01");
+                                              "validates wildcards only with dns-01, not " + type);
         }
+    }
+    if (request.solver.kind == "dns-hook") { // a bad hook fails before any network
+        challenge::Dns01HookOptions options;
+        options.command = request.solver.dns_hook;
+        options.wait = std::chrono::seconds(request.solver.dns_wait);
+        options.resolver = request.solver.dns_resolver;
+        challenge::check_dns01_hook_options(options);
     }
     auto name = request.lineage_name.empty() ? lineage_name_for(ids.front()) : request.lineage_name;
     store::Store::check_lineage_name(name);
     return {values(ids), name};
 }
 
+std::string solver_challenge_type(const std::string& kind) {
+    if (kind == "standalone" || kind == "webroot" || kind == "manual") {
+        return "http-01";
+    }
+    if (kind == "dns-hook") {
+        return "dns-01";
+    }
+    if (kind == "alpn") {
+        return "tls-alpn-01";
+    }
+    throw Error(ErrorKind::config, "unknown solver kind '" + kind + "'");
+}
+
+void require_profile(const Directory& directory, const std::string& profile) {
+    if (profile.empty()) {
+        return;
+    }
+    const auto& offered = directory.profiles;
+    if (!offered.is_object() || offered.empty()) {
+        throw Error(ErrorKind::usage, "the CA offers no profiles: cannot order profile '" +
+                                          profile + "'; drop --profile");
+    }
+    if (offered.contains(profile)) {
+        return;
+    }
+    std::string names;
+    for (const auto& item : offered.items()) {
+        names += (names.empty() ? "" : ", ") + item.key();
+    }
+    throw Error(ErrorKind::usage, "unknown profile '" + profile + "'; the CA offers: " + names);
+}
+
+namespace {
+
+nlohmann::json solver_config(const SolverConfig& solver) {
+    nlohmann::json out = {{"kind", solver.kind}};
+    if (solver.kind == "webroot") {
+        out["webroot"] = solver.webroot;
+    } else if (solver.kind == "dns-hook") {
+        out["dns_hook"] = solver.dns_hook;
+        out["dns_wait"] = solver.dns_wait;
+        out["dns_resolver"] = solver.dns_resolver;
+    } else if (solver.kind == "alpn") {
+        out["tls_port"] = solver.tls_port;
+        out["tls_address"] = solver.tls_address;
+    } else if (solver.kind != "manual") {
+        out["http_port"] = solver.http_port;
+        out["http_address"] = solver.http_address;
+    }
+    return out;
+}
+
+} // namespace
+
 nlohmann::json lineage_config(const IssueRequest& request, const std::vector<std::string>& domains,
                               const std::string& name) {
-    nlohmann::json solver = {{"kind", request.solver.kind}};
-    if (request.solver.kind == "webroot") {
-        solver["webroot"] = request.solver.webroot;
-    } else {
-        solver["http_port"] = request.solver.http_port;
-        solver["http_address"] = request.solver.http_address;
-    }
+    const auto solver = solver_config(request.solver);
     return {{"format", 1},
             {"name", name},
             {"domains", domains},
@@ -225,6 +309,7 @@ nlohmann::json lineage_config(const IssueRequest& request, const std::vector<std
             {"reuse_key", request.reuse_key},
             {"csr", request.csr_path},
             {"preferred_chain", request.preferred_chain},
+            {"profile", request.profile},
             {"timeout", request.timeout.count()},
             {"hooks", request.hooks.is_object() ? request.hooks : default_hooks()},
             {"updated_at", utc_now_iso8601()}};
@@ -251,11 +336,12 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
         }
     }
     auto ids = parse_identifiers(domains);
+    require_profile(client.directory(), request.profile);
+    auto solver = make_solver(request.solver, name, deadline, log);
     auto key = certificate_key(store, request, name);
     auto csr_der = key ? crypto::make_csr_der(*key, domains)
                        : crypto::read_csr(store::read_file(request.csr_path, 1 << 20)).der;
-    auto solver = make_solver(request.solver);
-    auto order = run_order(client, ids, request.replaces, *solver, deadline, log);
+    auto order = run_order(client, ids, request, *solver, deadline, log);
     auto pem = finalize_and_download(client, order, csr_der, request.preferred_chain, deadline, log);
 
     auto certs = crypto::split_pem_chain(pem);

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "acme/client.hpp"
+#include "acme/directory.hpp"
+#include "challenge/manual.hpp"
 #include "common/log.hpp"
 #include "crypto/key.hpp"
 #include "crypto/x509.hpp"
@@ -16,12 +18,31 @@
 
 namespace acme::ops {
 
+// How the challenges are answered; lineage_config records it in config.json
+// so that renew answers them the same way.
 struct SolverConfig {
-    std::string kind = "standalone"; // "standalone" | "webroot"
+    // "standalone" | "webroot" | "dns-hook" | "alpn" | "manual"
+    std::string kind = "standalone";
     int http_port = 80;
     std::string http_address; // "" = every address
     std::string webroot;
+    std::string dns_hook;     // dns-hook: the command, run without a shell
+    int dns_wait = 0;         // dns-hook: seconds to wait after adding the records
+    std::string dns_resolver; // dns-hook: ADDR[:PORT] to poll; "" = none
+    int tls_port = 443;       // alpn
+    std::string tls_address;  // alpn: "" = every address
+    // manual: supplied by an interactive caller only (never saved). Without
+    // them (renew from cron) a "manual" lineage fails with a clear message.
+    challenge::ManualPrompt manual;
 };
+
+// The challenge type a solver kind answers: "http-01", "dns-01" or
+// "tls-alpn-01". Throws Error(config) for an unknown kind.
+std::string solver_challenge_type(const std::string& kind);
+
+// Throws Error(usage) when the CA's directory does not offer the profile
+// (none at all, or not this one, naming those it offers). "" always passes.
+void require_profile(const Directory& directory, const std::string& profile);
 
 struct IssueRequest {
     std::string server_url;
@@ -33,6 +54,7 @@ struct IssueRequest {
     bool reuse_key = false;
     std::string csr_path; // issue for an external CSR: no key stored
     std::string preferred_chain;
+    std::string profile; // newOrder "profile" (the CA's profiles extension); "" = default
     bool force = false;
     std::chrono::seconds timeout{300};
     std::string replaces; // ARI certID of the certificate this one replaces

@@ -59,6 +59,12 @@ LineageState state_from_json(const nlohmann::json& doc) {
     s.last_error_temporary = temp != doc.end() && temp->is_boolean() && temp->get<bool>();
     s.last_deploy_error = string_member(doc, "last_deploy_error");
     s.ari = ari_from_json(doc);
+    auto revoked = doc.find("revoked");
+    if (revoked != doc.end() && revoked->is_object()) {
+        s.revoked_serial = string_member(*revoked, "serial");
+        s.revoked_reason = string_member(*revoked, "reason");
+        s.revoked_at = time_member(*revoked, "at");
+    }
     return s;
 }
 
@@ -73,6 +79,10 @@ nlohmann::json state_to_json(const LineageState& s) {
     }
     if (!s.last_deploy_error.empty()) {
         doc["last_deploy_error"] = s.last_deploy_error;
+    }
+    if (!s.revoked_serial.empty()) {
+        doc["revoked"] = {{"serial", s.revoked_serial}, {"reason", s.revoked_reason}};
+        put_time(doc["revoked"], "at", s.revoked_at);
     }
     if (s.ari) {
         doc["ari"] = {{"cert_id", s.ari->cert_id},

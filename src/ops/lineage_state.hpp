@@ -28,6 +28,9 @@ struct LineageState {
     bool last_error_temporary = false;
     std::string last_deploy_error; // "" when the last deploy succeeded
     std::optional<AriCache> ari;
+    std::string revoked_serial; // serial_hex of a certificate revoked with acmectl revoke
+    std::string revoked_reason;
+    std::optional<SysSeconds> revoked_at;
 };
 
 LineageState state_from_json(const nlohmann::json& doc);

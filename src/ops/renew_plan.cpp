@@ -32,6 +32,22 @@ std::string config_string(const nlohmann::json& config, const char* key, const s
     return it->get<std::string>();
 }
 
+// What a config.json solver needs before anything runs: a known kind and the
+// options that kind cannot do without. A "manual" lineage passes here: it is
+// refused when it is due (make_solver), not while it is merely planned.
+void check_solver(const SolverConfig& solver) {
+    solver_challenge_type(solver.kind);
+    if (solver.kind == "dns-hook" && solver.dns_hook.empty()) {
+        throw Error(ErrorKind::config, "config.json: solver 'dns-hook' without 'dns_hook'");
+    }
+    if (solver.kind == "webroot" && solver.webroot.empty()) {
+        throw Error(ErrorKind::config, "config.json: solver 'webroot' without 'webroot'");
+    }
+    if (solver.dns_wait < 0) {
+        throw Error(ErrorKind::config, "config.json: 'dns_wait' is negative");
+    }
+}
+
 // The moment inside the CA's suggested window, cached until its Retry-After.
 std::optional<SysSeconds> ari_moment(LineagePlan& plan, Logger& log) {
     const auto& dir = plan.client->directory();
@@ -106,6 +122,12 @@ void decide(LineagePlan& plan, const RenewRequest& request, Logger& log) {
         plan.due = true;
         return;
     }
+    if (!plan.state.revoked_serial.empty() && plan.state.revoked_serial == plan.cert->serial_hex) {
+        plan.report.due_source = "revoked";
+        plan.report.due = now();
+        plan.due = true;
+        return;
+    }
     if (in_backoff(plan)) {
         return;
     }
@@ -137,11 +159,17 @@ IssueRequest request_from_config(const nlohmann::json& config) {
         r.solver.http_port = solver.value("http_port", 80);
         r.solver.http_address = config_string(solver, "http_address", "");
         r.solver.webroot = config_string(solver, "webroot", "");
+        r.solver.dns_hook = config_string(solver, "dns_hook", "");
+        r.solver.dns_wait = solver.value("dns_wait", 0);
+        r.solver.dns_resolver = config_string(solver, "dns_resolver", "");
+        r.solver.tls_port = solver.value("tls_port", 443);
+        r.solver.tls_address = config_string(solver, "tls_address", "");
         auto key_type = crypto::parse_key_type(config_string(config, "key_type", "ec256"));
         r.key_type = key_type.value_or(crypto::KeyType::ec256);
         r.reuse_key = config.value("reuse_key", false);
         r.csr_path = config_string(config, "csr", "");
         r.preferred_chain = config_string(config, "preferred_chain", "");
+        r.profile = config_string(config, "profile", "");
         r.timeout = std::chrono::seconds(config.value("timeout", 300));
         r.hooks = config.value("hooks", nlohmann::json());
     } catch (const nlohmann::json::exception& e) {
@@ -150,6 +178,7 @@ IssueRequest request_from_config(const nlohmann::json& config) {
     if (r.server_url.empty() || r.names.empty()) {
         throw Error(ErrorKind::config, "config.json names no server or no domains");
     }
+    check_solver(r.solver);
     return r;
 }
 

@@ -2,6 +2,10 @@
 // current live in versions.cpp, locks in lock.cpp.
 #include "store/store.hpp"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
 #include "common/error.hpp"
 #include "store/atomic_file.hpp"
 #include "store/posix_file.hpp"
@@ -177,6 +181,26 @@ void Store::save_account_key(const std::string& server_url, const std::string& n
     if (read_file(key) != key_pem)
         throw Error(ErrorKind::io,
                     "refusing to overwrite the different account key in " + key.string());
+}
+
+void Store::stage_account_key(const std::string& server_url, const std::string& name,
+                              const std::string& key_pem) const {
+    fs::path dir = make_account_dir(m_home, account_dir(server_url, name));
+    write_file_atomic(dir / "key.pem.next", key_pem, 0600);
+}
+
+void Store::commit_account_key(const std::string& server_url, const std::string& name) const {
+    fs::path dir = account_dir(server_url, name);
+    if (::rename((dir / "key.pem.next").c_str(), (dir / "key.pem").c_str()) != 0) {
+        throw Error(ErrorKind::io, "cannot replace " + (dir / "key.pem").string() + ": " +
+                                       std::strerror(errno) + " (the new key is in key.pem.next)");
+    }
+    sync_dir(dir);
+}
+
+void Store::discard_account_key(const std::string& server_url, const std::string& name) const {
+    std::error_code ec;
+    fs::remove(account_dir(server_url, name) / "key.pem.next", ec);
 }
 
 void Store::save_account(const std::string& server_url, const std::string& name,

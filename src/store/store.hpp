@@ -53,6 +53,13 @@ class Store {
                           const std::string& key_pem) const;
     void save_account(const std::string& server_url, const std::string& name,
                       const nlohmann::json& account) const;
+    // Key rollover in two steps, so the key the CA knows is on disk at every
+    // moment: key.pem.next (0600) before asking the CA, renamed over key.pem
+    // once it accepted; discarded when it refused.
+    void stage_account_key(const std::string& server_url, const std::string& name,
+                           const std::string& key_pem) const;
+    void commit_account_key(const std::string& server_url, const std::string& name) const;
+    void discard_account_key(const std::string& server_url, const std::string& name) const;
 
     // Lineage names are one safe path component: [A-Za-z0-9._-], no leading '.',
     // at most 255 bytes. Throws Error(usage) otherwise.

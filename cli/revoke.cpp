@@ -1,0 +1,73 @@
+// acmectl revoke: revoke a lineage's current certificate or a certificate file.
+#include <iostream>
+
+#include "acme/client.hpp"
+#include "commands.hpp"
+#include "common/time_format.hpp"
+#include "ops/revoke_lineage.hpp"
+
+namespace acmectl {
+
+namespace {
+
+struct RevokeOptions {
+    std::string name;
+    std::string cert;
+    std::string key;
+    std::string reason = "unspecified";
+};
+
+int run_revoke(const GlobalOptions& g, const RevokeOptions& o) {
+    if (o.name.empty() == o.cert.empty()) {
+        throw CLI::ValidationError("name a lineage or pass --cert FILE (one of the two)");
+    }
+    StderrLogger log(g);
+    acme::ops::RevokeRequest request;
+    request.lineage = o.name;
+    request.cert_path = o.cert;
+    request.key_path = o.key;
+    request.reason = *acme::parse_revocation_reason(o.reason);
+    request.reason_name = o.reason;
+    acme::store::Store store(resolve_home(g));
+    if (o.name.empty()) {
+        request.server_url = resolve_server_url(g);
+    }
+    const auto server = acme::ops::revoke_server(store, request);
+    auto transport = make_transport(g);
+    acme::Client client(*transport, server, log);
+    auto result = acme::ops::revoke(store, client, request);
+    if (g.json) {
+        print_json({{"serial", result.cert.serial_hex},
+                    {"subject", result.cert.subject},
+                    {"not_after", acme::iso8601_utc(result.cert.not_after)},
+                    {"reason", o.reason},
+                    {"server", result.server_url},
+                    {"signed_by", result.signed_by_certificate_key ? "certificate key" : "account"},
+                    {"lineage", o.name}});
+    } else if (!g.quiet) {
+        std::cout << "Revoked certificate " << result.cert.serial_hex << " (" << o.reason << ")"
+                  << (o.name.empty() ? "" : "; renew will replace " + o.name) << '\n';
+    }
+    return 0;
+}
+
+} // namespace
+
+Command setup_revoke(CLI::App& app, const GlobalOptions& global) {
+    auto o = std::make_shared<RevokeOptions>();
+    auto* sub = app.add_subcommand("revoke", "Revoke a lineage's certificate or a certificate file");
+    auto* name = sub->add_option("name", o->name, "Lineage whose current certificate to revoke");
+    auto* cert = sub->add_option("--cert", o->cert, "Revoke this certificate file (PEM or DER)")
+                     ->check(CLI::ExistingFile);
+    name->excludes(cert);
+    sub->add_option("--key", o->key,
+                    "Sign with the certificate's own key (when the account is lost)")
+        ->check(CLI::ExistingFile);
+    sub->add_option("--reason", o->reason, "RFC 5280 reason")
+        ->check(CLI::IsMember({"unspecified", "keyCompromise", "affiliationChanged", "superseded",
+                               "cessationOfOperation"}))
+        ->capture_default_str();
+    return {sub, [&global, o] { return run_revoke(global, *o); }};
+}
+
+} // namespace acmectl
