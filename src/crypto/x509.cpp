@@ -147,3 +147,18 @@ bool key_matches_certificate(const PrivateKey& key, const std::string& cert_pem)
 }
 
 } // namespace acme::crypto
+
+namespace acme::crypto {
+
+bool issued_by(const std::string& cert_pem, const std::string& issuer_pem) {
+    const ossl::X509Ptr cert = parse_certificate(cert_pem);
+    const ossl::X509Ptr issuer = parse_certificate(issuer_pem);
+    EVP_PKEY* issuer_key = X509_get0_pubkey(issuer.get());
+    const bool ok = issuer_key != nullptr &&
+                    X509_check_issued(issuer.get(), cert.get()) == X509_V_OK &&
+                    X509_verify(cert.get(), issuer_key) == 1;
+    ossl::clear_errors();
+    return ok;
+}
+
+} // namespace acme::crypto

@@ -31,6 +31,9 @@ struct CertInfo {
 std::vector<std::string> split_pem_chain(const std::string& pem);
 // Reads one certificate, PEM or DER. Throws Error(crypto) when unreadable.
 CertInfo read_certificate(const std::string& pem_or_der);
+// True when issuer's name matches cert's issuer and issuer's key verifies
+// cert's signature. Throws Error(crypto) when either is unreadable.
+bool issued_by(const std::string& cert_pem, const std::string& issuer_pem);
 // True when key is the private half of the certificate's public key.
 bool key_matches_certificate(const PrivateKey& key, const std::string& cert_pem);
 

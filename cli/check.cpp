@@ -1,0 +1,171 @@
+// acmectl check: local store health for monitoring (plugin exit codes).
+#include <iostream>
+
+#include "commands.hpp"
+#include "common/error.hpp"
+#include "common/time_format.hpp"
+#include "ops/check_lineages.hpp"
+
+namespace acmectl {
+
+namespace {
+
+using acme::ops::LineageHealth;
+using acme::probe::Status;
+
+struct CheckOptions {
+    std::vector<std::string> names;
+    int warn_days = 21;
+    int crit_days = 7;
+    std::string format = "text";
+};
+
+nlohmann::json time_or_null(const std::optional<acme::ops::SysSeconds>& t) {
+    return t ? nlohmann::json(acme::iso8601_utc(*t)) : nlohmann::json();
+}
+
+nlohmann::json to_json(const LineageHealth& h) {
+    auto findings = nlohmann::json::array();
+    for (const auto& f : h.findings) {
+        findings.push_back({{"status", acme::probe::status_name(f.status)}, {"message", f.message}});
+    }
+    return {{"name", h.name},
+            {"domains", h.domains},
+            {"status", acme::probe::status_name(h.status)},
+            {"findings", findings},
+            {"not_after", time_or_null(h.not_after)},
+            {"days_left", h.days_left ? nlohmann::json(*h.days_left) : nlohmann::json()},
+            {"due", time_or_null(h.due)},
+            {"last_attempt", time_or_null(h.last_attempt)},
+            {"last_success", time_or_null(h.last_success)},
+            {"consecutive_failures", h.consecutive_failures},
+            {"last_error", h.last_error.empty() ? nlohmann::json() : nlohmann::json(h.last_error)},
+            {"revoked", h.revoked},
+            {"deploy_hooks", h.deploy_hooks}};
+}
+
+void print_text(const std::vector<LineageHealth>& all) {
+    if (all.empty()) {
+        std::cout << "no lineages in the store\n";
+    }
+    for (const auto& h : all) {
+        std::cout << acme::probe::status_name(h.status) << "  " << h.name;
+        if (h.days_left) {
+            std::cout << "  " << *h.days_left << " days left";
+        }
+        if (h.due) {
+            std::cout << ", due " << acme::iso8601_utc(*h.due);
+        }
+        std::cout << '\n';
+        for (const auto& f : h.findings) {
+            std::cout << "    " << acme::probe::status_name(f.status) << ": " << f.message << '\n';
+        }
+    }
+}
+
+void metric(const char* name, const char* help, const std::vector<LineageHealth>& all,
+            const std::function<std::optional<double>(const LineageHealth&)>& value) {
+    std::cout << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " gauge\n";
+    for (const auto& h : all) {
+        if (auto v = value(h)) {
+            std::cout << name << "{name=\"" << acme::probe::prometheus_label_value(h.name)
+                      << "\"} " << static_cast<long long>(*v) << '\n';
+        }
+    }
+}
+
+std::optional<double> seconds_of(const std::optional<acme::ops::SysSeconds>& t) {
+    if (!t) {
+        return std::nullopt;
+    }
+    return static_cast<double>(t->time_since_epoch().count());
+}
+
+void print_prometheus(const std::vector<LineageHealth>& all) {
+    metric("acmectl_lineage_status", "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN", all,
+           [](const auto& h) { return static_cast<double>(h.status); });
+    metric("acmectl_lineage_not_after_timestamp_seconds", "notAfter of the current certificate",
+           all, [](const auto& h) { return seconds_of(h.not_after); });
+    metric("acmectl_lineage_renewal_due_timestamp_seconds", "When renew will renew it", all,
+           [](const auto& h) { return seconds_of(h.due); });
+    metric("acmectl_lineage_last_success_timestamp_seconds", "Last successful renewal", all,
+           [](const auto& h) { return seconds_of(h.last_success); });
+    metric("acmectl_lineage_consecutive_failures", "Renewal failures in a row", all,
+           [](const auto& h) { return static_cast<double>(h.consecutive_failures); });
+    metric("acmectl_lineage_revoked", "1 when the current certificate was revoked", all,
+           [](const auto& h) { return h.revoked ? 1.0 : 0.0; });
+}
+
+void print_nagios(const std::vector<LineageHealth>& all, Status overall, const CheckOptions& o) {
+    std::cout << "CHECK " << acme::probe::status_name(overall) << " - " << all.size()
+              << " lineage(s)";
+    for (const auto& h : all) {
+        if (h.status != Status::ok && !h.findings.empty()) {
+            std::cout << "; " << h.name << ": " << h.findings.front().message;
+        }
+    }
+    std::cout << " |";
+    for (const auto& h : all) {
+        if (h.days_left) {
+            std::cout << " '" << acme::probe::nagios_perf_label(h.name) << "'=" << *h.days_left
+                      << "d;" << o.warn_days << ';' << o.crit_days;
+        }
+    }
+    std::cout << '\n';
+}
+
+int run_check(const GlobalOptions& g, const CheckOptions& o) {
+    acme::store::Store store(resolve_home(g));
+    acme::probe::Thresholds thresholds;
+    thresholds.warn_days = o.warn_days;
+    thresholds.crit_days = o.crit_days;
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    auto all = acme::ops::check_lineages(store, o.names, thresholds, now);
+    Status overall = Status::ok;
+    for (const auto& h : all) {
+        overall = acme::probe::worst(overall, h.status);
+    }
+    const auto format = g.json ? std::string("json") : o.format;
+    if (format == "json") {
+        auto lineages = nlohmann::json::array();
+        for (const auto& h : all) {
+            lineages.push_back(to_json(h));
+        }
+        print_json({{"status", acme::probe::status_name(overall)}, {"lineages", lineages}});
+    } else if (format == "prometheus") {
+        print_prometheus(all);
+    } else if (format == "nagios") {
+        print_nagios(all, overall, o);
+    } else {
+        print_text(all);
+    }
+    return static_cast<int>(overall);
+}
+
+} // namespace
+
+Command setup_check(CLI::App& app, const GlobalOptions& global) {
+    auto o = std::make_shared<CheckOptions>();
+    auto* sub = app.add_subcommand("check", "Check the local store's lineages (for monitoring)");
+    sub->add_option("names", o->names, "Lineages to check (default: all)");
+    sub->add_option("--warn-days", o->warn_days, "WARNING when fewer days are left")
+        ->check(CLI::Range(0, 3650))
+        ->capture_default_str();
+    sub->add_option("--crit-days", o->crit_days, "CRITICAL when fewer days are left")
+        ->check(CLI::Range(0, 3650))
+        ->capture_default_str();
+    sub->add_option("--format", o->format, "Output format")
+        ->check(CLI::IsMember({"text", "json", "prometheus", "nagios"}))
+        ->capture_default_str();
+    // Monitoring-plugin convention: a check that cannot run is UNKNOWN (3).
+    return {sub, [&global, o] {
+                try {
+                    return run_check(global, *o);
+                } catch (const acme::Error& e) {
+                    std::cerr << "acmectl: " << e.what() << '\n';
+                    return static_cast<int>(Status::unknown);
+                }
+            }};
+}
+
+} // namespace acmectl

@@ -1,0 +1,175 @@
+#include "ops/check_lineages.hpp"
+
+#include <algorithm>
+#include <sys/stat.h>
+
+#include "common/error.hpp"
+#include "common/time_format.hpp"
+#include "crypto/key.hpp"
+#include "crypto/x509.hpp"
+#include "ops/deploy_lineage.hpp"
+#include "ops/lineage_state.hpp"
+#include "renew/policy.hpp"
+#include "store/atomic_file.hpp"
+
+namespace acme::ops {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+void add(LineageHealth& h, Status status, const std::string& message) {
+    h.findings.push_back({status, message});
+    h.status = probe::worst(h.status, status);
+}
+
+std::optional<std::string> read_part(LineageHealth& h, const fs::path& path) {
+    try {
+        return store::read_file(path, 1 << 20);
+    } catch (const Error& e) {
+        add(h, Status::critical, e.what());
+        return std::nullopt;
+    }
+}
+
+// The private key must be readable by its owner only (0600), or by a group
+// when the lineage grants one (0640), and owned by whoever owns the store.
+void check_key_file(LineageHealth& h, const fs::path& key, const fs::path& home) {
+    struct stat key_st {};
+    struct stat home_st {};
+    if (::stat(key.c_str(), &key_st) != 0 || ::stat(home.c_str(), &home_st) != 0) {
+        return;
+    }
+    const auto mode = key_st.st_mode & 07777;
+    if ((mode & 0137) != 0) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "%04o", mode);
+        add(h, Status::critical, "privkey.pem has mode " + std::string(buf) + ", want 0600");
+    }
+    if (key_st.st_uid != home_st.st_uid) {
+        add(h, Status::warning, "privkey.pem is not owned by the store's owner");
+    }
+}
+
+void check_files(LineageHealth& h, const store::Store& store, const nlohmann::json& config) {
+    const auto dir = store.current_dir(h.name);
+    auto cert = read_part(h, dir / "cert.pem");
+    auto chain = read_part(h, dir / "chain.pem");
+    auto fullchain = read_part(h, dir / "fullchain.pem");
+    const bool has_key = config.value("csr", std::string()).empty();
+    auto key = has_key ? read_part(h, dir / "privkey.pem") : std::optional<std::string>("");
+    if (!cert || !chain || !fullchain || !key) {
+        return;
+    }
+    crypto::CertInfo info;
+    try {
+        info = crypto::read_certificate(*cert);
+        h.not_after = info.not_after;
+        auto chain_certs = crypto::split_pem_chain(*chain);
+        if (!crypto::issued_by(*cert, chain_certs.front())) {
+            add(h, Status::critical, "chain.pem did not issue cert.pem");
+        }
+        if (crypto::split_pem_chain(*fullchain).front() != crypto::split_pem_chain(*cert).front()) {
+            add(h, Status::critical, "fullchain.pem does not start with cert.pem");
+        }
+        if (has_key &&
+            !crypto::key_matches_certificate(crypto::PrivateKey::from_pem(*key), *cert)) {
+            add(h, Status::critical, "privkey.pem does not match cert.pem");
+        }
+    } catch (const Error& e) {
+        add(h, Status::critical, e.what());
+        return;
+    }
+    for (const auto& d : h.domains) {
+        if (std::find(info.sans.begin(), info.sans.end(), d) == info.sans.end()) {
+            add(h, Status::critical, "cert.pem does not name " + d);
+        }
+    }
+    if (has_key) {
+        check_key_file(h, dir / "privkey.pem", store.home());
+    }
+    h.due = renew::lifetime_renewal_time(info.not_before, info.not_after);
+}
+
+void check_expiry(LineageHealth& h, const probe::Thresholds& t, SysSeconds now) {
+    if (!h.not_after) {
+        return;
+    }
+    h.days_left = probe::days_left(*h.not_after, now);
+    const auto left = std::to_string(*h.days_left) + " day(s) left";
+    if (*h.not_after <= now) {
+        add(h, Status::critical, "expired " + iso8601_utc(*h.not_after));
+    } else if (*h.days_left < t.crit_days) {
+        add(h, Status::critical, left);
+    } else if (*h.days_left < t.warn_days) {
+        add(h, Status::warning, left);
+    }
+}
+
+void check_state(LineageHealth& h, const store::Store& store) {
+    const auto state = state_from_json(store.read_state(h.name));
+    h.last_attempt = state.last_attempt;
+    h.last_success = state.last_success;
+    h.consecutive_failures = state.consecutive_failures;
+    h.last_error = state.last_error;
+    if (state.ari) {
+        h.due = state.ari->chosen;
+    }
+    if (state.consecutive_failures > 0) {
+        add(h, Status::warning, std::to_string(state.consecutive_failures) +
+                                    " renewal failure(s) in a row, last: " + state.last_error);
+    }
+    if (!state.last_deploy_error.empty()) {
+        add(h, Status::warning, "last deploy hook failed: " + state.last_deploy_error);
+    }
+    if (!state.revoked_serial.empty()) {
+        h.revoked = true;
+        add(h, Status::critical, "the current certificate was revoked (" +
+                                     state.revoked_reason + "); renew will replace it");
+    }
+}
+
+LineageHealth check_one(const store::Store& store, const std::string& name,
+                        const probe::Thresholds& thresholds, SysSeconds now) {
+    LineageHealth h;
+    h.name = name;
+    try {
+        auto config = store.read_config(name);
+        if (config.contains("domains") && config["domains"].is_array()) {
+            h.domains = config["domains"].get<std::vector<std::string>>();
+        }
+        h.deploy_hooks = deploy_commands(config);
+        if (!store.current_version(name)) {
+            add(h, Status::critical, "no current certificate");
+            return h;
+        }
+        check_files(h, store, config);
+        check_expiry(h, thresholds, now);
+        check_state(h, store);
+    } catch (const Error& e) {
+        add(h, Status::unknown, e.what());
+    }
+    return h;
+}
+
+} // namespace
+
+std::vector<LineageHealth> check_lineages(const store::Store& store,
+                                          const std::vector<std::string>& names,
+                                          const probe::Thresholds& thresholds, SysSeconds now) {
+    auto selected = names.empty() ? store.list_lineages() : names;
+    for (const auto& name : selected) {
+        store::Store::check_lineage_name(name);
+        if (!store.lineage_exists(name)) {
+            throw Error(ErrorKind::usage,
+                        "no lineage named '" + name + "' in " + store.home().string());
+        }
+    }
+    std::vector<LineageHealth> out;
+    for (const auto& name : selected) {
+        out.push_back(check_one(store, name, thresholds, now));
+    }
+    return out;
+}
+
+} // namespace acme::ops

@@ -1,0 +1,49 @@
+// acmectl check: the health of the local store, lineage by lineage, as
+// monitoring verdicts (OK / WARNING / CRITICAL / UNKNOWN) with reasons.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "probe/report.hpp"
+#include "store/store.hpp"
+
+namespace acme::ops {
+
+using probe::Status;
+using SysSeconds = std::chrono::sys_seconds;
+
+struct Finding {
+    Status status;
+    std::string message; // one line
+};
+
+struct LineageHealth {
+    std::string name;
+    std::vector<std::string> domains;
+    Status status = Status::ok; // the worst finding
+    std::vector<Finding> findings;
+    std::optional<SysSeconds> not_after;
+    std::optional<long long> days_left;
+    std::optional<SysSeconds> due;
+    std::optional<SysSeconds> last_attempt;
+    std::optional<SysSeconds> last_success;
+    int consecutive_failures = 0;
+    std::string last_error;
+    std::vector<std::string> deploy_hooks;
+    bool revoked = false;
+};
+
+// Checks the given lineages (all when names is empty): current/ and its four
+// files, key vs certificate, chain vs certificate, names vs config.json,
+// privkey.pem mode and owner, days left against the thresholds, due time,
+// recorded failures (WARNING even while the certificate is valid), a revoked
+// certificate (CRITICAL), the last deploy error. Throws Error(usage) for an
+// unknown name.
+std::vector<LineageHealth> check_lineages(const store::Store& store,
+                                          const std::vector<std::string>& names,
+                                          const probe::Thresholds& thresholds, SysSeconds now);
+
+} // namespace acme::ops
