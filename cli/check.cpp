@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "common/time_format.hpp"
 #include "ops/check_lineages.hpp"
+#include "value_sets.hpp"
 
 namespace acmectl {
 
@@ -155,7 +156,7 @@ Command setup_check(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::Range(0, 3650))
         ->capture_default_str();
     sub->add_option("--format", o->format, "Output format")
-        ->check(CLI::IsMember({"text", "json", "prometheus", "nagios"}))
+        ->check(value_sets::one_of(value_sets::report_formats()))
         ->capture_default_str();
     // Monitoring-plugin convention: a check that cannot run is UNKNOWN (3).
     return {sub, [&global, o] {

@@ -10,6 +10,9 @@ namespace acmectl {
 Command setup_register(CLI::App& app, const GlobalOptions& global);
 Command setup_issue(CLI::App& app, const GlobalOptions& global);
 Command setup_renew(CLI::App& app, const GlobalOptions& global);
+Command setup_deploy_hook(CLI::App& app, const GlobalOptions& global);
+Command setup_revoke(CLI::App& app, const GlobalOptions& global);
+Command setup_check(CLI::App& app, const GlobalOptions& global);
 Command setup_expiry(CLI::App& app, const GlobalOptions& global);
 
 // The names --key-type accepts, in --help order.

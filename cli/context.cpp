@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "acme/server_alias.hpp"
+#include "run_log.hpp"
+#include "value_sets.hpp"
 
 namespace acmectl {
 
@@ -17,13 +19,19 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
                   "ACME directory URL, or letsencrypt, letsencrypt-staging, zerossl, google, "
                   "google-staging, buypass, buypass-staging")
         ->envname("ACMECTL_SERVER")
+        ->check(value_sets::suggest(value_sets::server_aliases()))
         ->capture_default_str();
+    g->add_option("--config", o.config, "Read defaults from FILE instead of "
+                                        "/etc/acmectl/acmectl.conf (see acmectl.conf(5))");
     g->add_option("--ca-bundle", o.ca_bundle, "PEM file of roots trusted for the CA's HTTPS")
         ->check(CLI::ExistingFile);
     g->add_flag("--insecure", o.insecure, "Do not verify the CA's HTTPS certificate (testing only)");
     g->add_flag("--json", o.json, "Print the result as one JSON document on stdout");
     g->add_flag("-v,--verbose", o.verbose, "More progress detail, with timings (repeatable)");
     g->add_flag("-q,--quiet", o.quiet, "Print errors only");
+    g->add_option("--log-format", o.log_format, "Format of $ACMECTL_HOME/log/acmectl.log")
+        ->check(value_sets::one_of(value_sets::log_formats()))
+        ->capture_default_str();
 }
 
 std::filesystem::path resolve_home(const GlobalOptions& o) {
@@ -53,6 +61,9 @@ StderrLogger::StderrLogger(const GlobalOptions& o)
     : m_verbose(o.verbose), m_quiet(o.quiet), m_start(std::chrono::steady_clock::now()) {}
 
 void StderrLogger::log(acme::LogLevel level, const std::string& message) {
+    if (auto* file = run_log()) {
+        file->write(level, message); // every level: hook output belongs in the log
+    }
     if (m_quiet && level != acme::LogLevel::warn) {
         return;
     }

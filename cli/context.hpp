@@ -18,12 +18,14 @@ namespace acmectl {
 
 struct GlobalOptions {
     std::string home;
+    std::string config; // --config FILE: read instead of /etc/acmectl/acmectl.conf
     std::string server = "letsencrypt";
     std::string ca_bundle;
     bool insecure = false;
     bool json = false;
     int verbose = 0;
     bool quiet = false;
+    std::string log_format = "text"; // of $ACMECTL_HOME/log/acmectl.log
 };
 
 // A subcommand: its CLI11 node and what to run when it was chosen.
@@ -35,8 +37,9 @@ struct Command {
 // Adds --home, --server, ... to app (they may also follow the subcommand).
 void add_global_options(CLI::App& app, GlobalOptions& options);
 
-// --home, else ACMECTL_HOME (handled by CLI11), else /var/lib/acmectl for
-// root and $XDG_STATE_HOME/acmectl or ~/.local/state/acmectl otherwise.
+// --home, else ACMECTL_HOME (handled by CLI11), else `home` of the system
+// acmectl.conf (apply_config_files), else /var/lib/acmectl for root and
+// $XDG_STATE_HOME/acmectl or ~/.local/state/acmectl otherwise.
 std::filesystem::path resolve_home(const GlobalOptions& options);
 // The directory URL of --server (alias or URL). Throws acme::Error(usage).
 std::string resolve_server_url(const GlobalOptions& options);

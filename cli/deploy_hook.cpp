@@ -5,6 +5,7 @@
 #include "common/error.hpp"
 #include "ops/deploy_lineage.hpp"
 #include "ops/lineage_hooks.hpp"
+#include "value_sets.hpp"
 
 namespace acmectl {
 
@@ -116,7 +117,7 @@ Command setup_deploy_hook(CLI::App& app, const GlobalOptions& global) {
     auto* install = sub->add_option("--install-to", o->install_to,
                                     "Add a step copying the certificate to PATH before commands");
     auto* what = sub->add_option("--what", o->what, "What --install-to writes")
-                     ->check(CLI::IsMember({"fullchain", "cert", "chain", "key", "combined"}));
+                     ->check(value_sets::one_of(value_sets::install_what()));
     auto* mode = sub->add_option("--mode", o->mode, "Octal mode for --install-to (default 0644, "
                                                     "0600 for key and combined)");
     auto* owner = sub->add_option("--owner", o->owner, "user[:group] for --install-to");

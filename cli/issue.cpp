@@ -1,5 +1,6 @@
 // acmectl issue: obtain a certificate for names and store it as a lineage.
 #include <iostream>
+#include <unistd.h>
 
 #include "acme/client.hpp"
 #include "commands.hpp"
@@ -9,6 +10,7 @@
 #include "ops/account_session.hpp"
 #include "ops/issue_certificate.hpp"
 #include "store/store.hpp"
+#include "value_sets.hpp"
 
 namespace acmectl {
 
@@ -21,6 +23,14 @@ struct IssueOptions {
     int http_port = 80;
     std::string http_address;
     std::string webroot;
+    std::string dns_hook;
+    int dns_wait = 0;
+    std::string dns_resolver;
+    bool alpn = false;
+    int tls_port = 443;
+    std::string tls_address;
+    bool manual = false;
+    std::string profile;
     std::string csr;
     std::string key_type = "ec256";
     bool reuse_key = false;
@@ -32,22 +42,76 @@ struct IssueOptions {
     std::vector<std::string> deploy_hooks;
 };
 
-acme::ops::IssueRequest make_request(const GlobalOptions& g, const IssueOptions& o) {
-    if (!o.standalone && o.webroot.empty()) {
-        throw CLI::ValidationError("choose how to answer http-01: --standalone or --webroot DIR");
+// --manual: the instructions go to stderr, Enter on the terminal confirms.
+acme::challenge::ManualPrompt terminal_prompt() {
+    if (::isatty(STDIN_FILENO) != 1) {
+        throw acme::Error(acme::ErrorKind::usage,
+                          "--manual needs a terminal on stdin to confirm the challenge files");
     }
+    acme::challenge::ManualPrompt prompt;
+    prompt.show = [](const std::string& instructions) { std::cerr << '\n' << instructions; };
+    prompt.confirm = [] {
+        std::cerr << "Press Enter when the file(s) are in place (Ctrl-D aborts): " << std::flush;
+        std::string line;
+        const bool confirmed = static_cast<bool>(std::getline(std::cin, line));
+        std::cerr << '\n';
+        return confirmed;
+    };
+    return prompt;
+}
+
+std::string solver_kind(const IssueOptions& o) {
+    if (!o.webroot.empty()) {
+        return "webroot";
+    }
+    if (!o.dns_hook.empty()) {
+        return "dns-hook";
+    }
+    if (o.alpn) {
+        return "alpn";
+    }
+    if (o.manual) {
+        return "manual";
+    }
+    if (o.standalone) {
+        return "standalone";
+    }
+    throw CLI::ValidationError("choose how to answer the challenges: --standalone, --webroot DIR, "
+                               "--dns-hook CMD, --alpn or --manual");
+}
+
+acme::ops::SolverConfig solver_config(const IssueOptions& o) {
+    acme::ops::SolverConfig s;
+    s.kind = solver_kind(o);
+    s.http_port = o.http_port;
+    s.http_address = o.http_address;
+    s.webroot = o.webroot;
+    s.dns_hook = o.dns_hook;
+    s.dns_wait = o.dns_wait;
+    s.dns_resolver = o.dns_resolver;
+    s.tls_port = o.tls_port;
+    s.tls_address = o.tls_address;
+    if (s.kind == "manual") {
+        s.manual = terminal_prompt();
+    }
+    if (o.dns_wait >= o.timeout) {
+        throw CLI::ValidationError("--dns-wait " + std::to_string(o.dns_wait) +
+                                   " must be shorter than --timeout " + std::to_string(o.timeout));
+    }
+    return s;
+}
+
+acme::ops::IssueRequest make_request(const GlobalOptions& g, const IssueOptions& o) {
     acme::ops::IssueRequest r;
+    r.solver = solver_config(o);
     r.server_url = resolve_server_url(g);
     r.names = o.domains;
     r.lineage_name = o.name;
-    r.solver.kind = o.webroot.empty() ? "standalone" : "webroot";
-    r.solver.http_port = o.http_port;
-    r.solver.http_address = o.http_address;
-    r.solver.webroot = o.webroot;
     r.key_type = *acme::crypto::parse_key_type(o.key_type);
     r.reuse_key = o.reuse_key;
     r.csr_path = o.csr;
     r.preferred_chain = o.preferred_chain;
+    r.profile = o.profile;
     r.force = o.force;
     r.timeout = std::chrono::seconds(o.timeout);
     if (!o.deploy_hooks.empty()) {
@@ -128,6 +192,37 @@ int run_issue(const GlobalOptions& g, const IssueOptions& o) {
     return 0;
 }
 
+// dns-01 by hook, tls-alpn-01 and the manual solver; exactly one solver may be chosen.
+void add_other_solvers(CLI::App& sub, IssueOptions& o, std::vector<CLI::Option*> solvers) {
+    auto* dns_hook = sub.add_option("--dns-hook", o.dns_hook,
+                                    "Answer dns-01 by running CMD add|del FQDN VALUE (no shell)");
+    sub.add_option("--dns-wait", o.dns_wait, "Seconds to wait after the TXT records are added")
+        ->check(CLI::Range(0, 86400))
+        ->capture_default_str()
+        ->needs(dns_hook);
+    sub.add_option("--dns-resolver", o.dns_resolver,
+                   "Poll this DNS server (ADDR[:PORT]) until the TXT records are visible")
+        ->needs(dns_hook);
+    auto* alpn = sub.add_flag("--alpn", o.alpn, "Answer tls-alpn-01 with a built-in TLS server");
+    sub.add_option("--tls-port", o.tls_port, "Port of the --alpn server")
+        ->check(CLI::Range(1, 65535))
+        ->capture_default_str()
+        ->needs(alpn);
+    sub.add_option("--tls-address", o.tls_address,
+                   "Address the --alpn server binds (default: all)")
+        ->needs(alpn);
+    auto* manual = sub.add_flag("--manual", o.manual,
+                                "Show which http-01 file to create and wait for Enter");
+    solvers.insert(solvers.end(), {dns_hook, alpn, manual});
+    for (auto* a : solvers) {
+        for (auto* b : solvers) {
+            if (a != b) {
+                a->excludes(b);
+            }
+        }
+    }
+}
+
 } // namespace
 
 Command setup_issue(CLI::App& app, const GlobalOptions& global) {
@@ -145,15 +240,17 @@ Command setup_issue(CLI::App& app, const GlobalOptions& global) {
                     "Address the --standalone server binds (default: all)");
     auto* webroot = sub->add_option("--webroot", o->webroot,
                                     "Answer http-01 by writing files under DIR/.well-known/");
-    standalone->excludes(webroot);
+    add_other_solvers(*sub, *o, {standalone, webroot});
     sub->add_option("--csr", o->csr, "Issue for this CSR (PEM or DER); no key is stored")
         ->check(CLI::ExistingFile);
     sub->add_option("--key-type", o->key_type, "Certificate key type")
-        ->check(CLI::IsMember(key_type_names()))
+        ->check(value_sets::one_of(value_sets::key_types()))
         ->capture_default_str();
     sub->add_flag("--reuse-key", o->reuse_key, "Keep the lineage's current key");
     sub->add_option("--preferred-chain", o->preferred_chain,
                     "Pick the chain whose topmost issuer has this common name");
+    sub->add_option("--profile", o->profile,
+                    "Ask the CA for this certificate profile (one its directory offers)");
     sub->add_flag("--force", o->force, "Issue even when the lineage exists and is not due");
     sub->add_option("--timeout", o->timeout, "Seconds to wait for validation and issuance")
         ->check(CLI::Range(1, 86400))

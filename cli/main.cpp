@@ -6,6 +6,10 @@
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "common/version.hpp"
+#include "config_file.hpp"
+#include "dump_cli.hpp"
+#include "run_log.hpp"
+#include "value_sets.hpp"
 
 namespace acmectl {
 
@@ -33,7 +37,13 @@ int run(int argc, char** argv) {
     app.fallthrough();
     GlobalOptions global;
     add_global_options(app, global);
-    std::vector<Command> commands = {setup_register(app, global), setup_issue(app, global)};
+    std::vector<Command> commands = {setup_register(app, global), setup_issue(app, global),
+                                    setup_renew(app, global),
+                                    setup_deploy_hook(app, global),
+                                    setup_revoke(app, global),
+                                    setup_check(app, global),
+                                    setup_expiry(app, global)};
+    add_dump_cli_flag(app);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -43,9 +53,10 @@ int run(int argc, char** argv) {
         std::cerr << "acmectl: " << e.what() << "\nRun 'acmectl --help' for usage.\n";
         return k_exit_usage;
     }
+    apply_config_files(app, global); // throws ConfigFileError (exit 64)
     for (const auto& command : commands) {
         if (command.app->parsed()) {
-            return command.run();
+            return run_logged(command, global, argc, argv);
         }
     }
     return k_exit_usage;
@@ -53,9 +64,7 @@ int run(int argc, char** argv) {
 
 } // namespace
 
-std::vector<std::string> key_type_names() {
-    return {"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"};
-}
+std::vector<std::string> key_type_names() { return value_sets::key_types().values; }
 
 } // namespace acmectl
 

@@ -5,6 +5,7 @@
 #include "commands.hpp"
 #include "common/time_format.hpp"
 #include "ops/revoke_lineage.hpp"
+#include "value_sets.hpp"
 
 namespace acmectl {
 
@@ -64,8 +65,7 @@ Command setup_revoke(CLI::App& app, const GlobalOptions& global) {
                     "Sign with the certificate's own key (when the account is lost)")
         ->check(CLI::ExistingFile);
     sub->add_option("--reason", o->reason, "RFC 5280 reason")
-        ->check(CLI::IsMember({"unspecified", "keyCompromise", "affiliationChanged", "superseded",
-                               "cessationOfOperation"}))
+        ->check(value_sets::one_of(value_sets::revoke_reasons()))
         ->capture_default_str();
     return {sub, [&global, o] { return run_revoke(global, *o); }};
 }

@@ -43,7 +43,7 @@ std::string redacted_command_line(int argc, char** argv) {
 int run_logged(const Command& command, const GlobalOptions& global, int argc, char** argv) {
     const auto name = command.app->get_name();
     const bool logged = name == "register" || name == "issue" || name == "renew" ||
-                        name == "deploy-hook";
+                        name == "deploy-hook" || name == "revoke";
     if (!logged) {
         return command.run();
     }

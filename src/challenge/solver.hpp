@@ -19,6 +19,9 @@ class Solver {
     // Throws Error(usage|io) with a one-line reason (port in use, not writable).
     virtual void begin() {}
     virtual void present(const ChallengeTask& task) = 0;
+    // After every task is presented and before the CA is told to validate:
+    // wait for DNS propagation, ask a human, ... Throws to abort the order.
+    virtual void ready() {}
     // Never throws: cleanup must run on every path, also after failures.
     virtual void cleanup(const ChallengeTask& task) noexcept = 0;
     // After the last cleanup: close listeners. Never throws.

@@ -17,7 +17,7 @@ expect_no_path "$(lineage_dir r)/versions/2"
 expect_no_path "$hookenv"
 
 expect_exit 0 "${RENEW[@]}" --days 365 --json
-expect_eq "$(json '.lineages[0].outcome')" renewed "outcome"
+expect_eq "$(json '.lineages[0].action')" renewed "outcome"
 expect_eq "$(json '.lineages[0].version')" 2 "version"
 same_dir "$(lineage_dir r)/current" "$(lineage_dir r)/versions/2" || fail "current is not versions/2"
 expect_file "$hookenv"

@@ -9,7 +9,7 @@ done
 log=$TEST_TMP/hooks.log
 expect_exit 0 "$ACMECTL" renew --home "$HOME_DIR" --ca-bundle "$CA" --force --parallel 4 --json \
   --pre-hook "sh -c 'echo pre >> $log'" --post-hook "sh -c 'echo post >> $log'"
-expect_eq "$(json '[.lineages[] | select(.outcome == "renewed")] | length')" 8 "renewed lineages"
+expect_eq "$(json '[.lineages[] | select(.action == "renewed")] | length')" 8 "renewed lineages"
 for i in $(seq 8); do
   same_dir "$(lineage_dir "p$i")/current" "$(lineage_dir "p$i")/versions/2" ||
     fail "p$i: current is not versions/2"

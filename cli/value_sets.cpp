@@ -1,0 +1,85 @@
+#include "value_sets.hpp"
+
+#include <array>
+
+#include "acme/server_alias.hpp"
+#include "probe/target.hpp"
+
+namespace acmectl::value_sets {
+
+const ValueSet& key_types() {
+    static const ValueSet set{"key-type", {"ec256", "ec384", "rsa2048", "rsa3072", "rsa4096"}};
+    return set;
+}
+
+const ValueSet& install_what() {
+    static const ValueSet set{"install-what", {"fullchain", "cert", "chain", "key", "combined"}};
+    return set;
+}
+
+const ValueSet& report_formats() {
+    static const ValueSet set{"report-format", {"text", "json", "prometheus", "nagios"}};
+    return set;
+}
+
+const ValueSet& starttls_protocols() {
+    static const ValueSet set{"starttls", acme::probe::starttls_names()};
+    return set;
+}
+
+const ValueSet& log_formats() {
+    static const ValueSet set{"log-format", {"text", "json"}};
+    return set;
+}
+
+const ValueSet& revoke_reasons() {
+    static const ValueSet set{"revoke-reason",
+                              {"unspecified", "keyCompromise", "affiliationChanged", "superseded",
+                               "cessationOfOperation"}};
+    return set;
+}
+
+const ValueSet& server_aliases() {
+    static const ValueSet set = [] {
+        ValueSet s{"server", {}};
+        for (const auto& alias : acme::server_aliases()) {
+            s.values.push_back(alias.first);
+        }
+        return s;
+    }();
+    return set;
+}
+
+CLI::Validator one_of(const ValueSet& set) {
+    CLI::Validator v = CLI::IsMember(set.values);
+    v.name(std::string(k_one_of_prefix) + set.name);
+    return v;
+}
+
+CLI::Validator suggest(const ValueSet& set) {
+    return CLI::Validator([](const std::string&) { return std::string(); }, "",
+                          std::string(k_suggest_prefix) + set.name);
+}
+
+const ValueSet* find_by_validator_name(std::string_view validator_name) {
+    std::string_view set_name;
+    if (validator_name.starts_with(k_one_of_prefix)) {
+        set_name = validator_name.substr(k_one_of_prefix.size());
+    } else if (validator_name.starts_with(k_suggest_prefix)) {
+        set_name = validator_name.substr(k_suggest_prefix.size());
+    } else {
+        return nullptr;
+    }
+    const std::array<const ValueSet*, 7> all{&key_types(),      &install_what(),
+                                             &report_formats(), &starttls_protocols(),
+                                             &log_formats(),    &revoke_reasons(),
+                                             &server_aliases()};
+    for (const auto* set : all) {
+        if (set->name == set_name) {
+            return set;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace acmectl::value_sets

@@ -1,0 +1,83 @@
+// dns-01 through a user command (--dns-hook CMD): for every identifier
+// `CMD add <fqdn> <value>` in present(), `CMD del <fqdn> <value>` in
+// cleanup(), run without a shell (split like a shell would, then execve) with
+// ACMECTL_DNS_FQDN, ACMECTL_DNS_VALUE and ACMECTL_DOMAIN in the environment.
+// ready() waits for propagation: a fixed pause, and/or polling one DNS server
+// until every record is visible, bounded by the order's deadline.
+#pragma once
+
+#include "challenge/dns_txt_query.hpp"
+#include "challenge/solver.hpp"
+#include "common/log.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace acme::challenge {
+
+// "_acme-challenge.<name>" for an identifier (a leading "*." removed, as a
+// wildcard's authorization is validated at its base name, RFC 8555 §8.4).
+// Throws Error(protocol) when the identifier is not a DNS name.
+std::string dns01_record_name(std::string_view identifier);
+
+// base64url(SHA-256(key authorization)), the TXT value of RFC 8555 §8.4.
+std::string dns01_txt_value(std::string_view key_authorization);
+
+// Throws Error(usage) naming what when text holds a control character
+// (newline, tab, escape, DEL, ...): such a byte must not reach a hook.
+void require_no_control_chars(std::string_view text, const std::string& what);
+
+struct Dns01HookOptions {
+    std::string command;          // --dns-hook, split without a shell
+    std::chrono::seconds wait{0}; // --dns-wait: one pause after the records are added
+    std::string resolver;         // --dns-resolver ADDR[:PORT]; "" = no polling
+    // Of the order: bounds the hooks and the waiting.
+    std::chrono::steady_clock::time_point deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(300);
+};
+
+// The checks the constructor makes, for a caller that wants them before any
+// network: Error(usage) for an empty or unterminated command, a control
+// character in it, a resolver that is not ADDR[:PORT] or a negative wait.
+void check_dns01_hook_options(const Dns01HookOptions& options);
+
+class Dns01Hook : public Solver {
+  public:
+    // Throws what check_dns01_hook_options throws.
+    Dns01Hook(Dns01HookOptions options, Logger& log);
+    std::string challenge_type() const override { return "dns-01"; }
+    // Runs `CMD add`. Throws Error(protocol) for an identifier that is not a
+    // DNS name (nothing is run), Error(hook) when the hook fails.
+    void present(const ChallengeTask& task) override;
+    // Throws Error(timeout) when the records are not visible at the resolver
+    // by the deadline, or the wait does not fit before it.
+    void ready() override;
+    // Runs `CMD del` for a record present() tried to add; a failure is logged.
+    void cleanup(const ChallengeTask& task) noexcept override;
+
+  private:
+    struct Record {
+        std::string identifier;
+        std::string key_authorization;
+        std::string fqdn;
+        std::string value;
+    };
+
+    // Runs CMD op fqdn value; returns "" on success, else why it failed.
+    std::string run(const std::string& op, const Record& record);
+    std::chrono::milliseconds hook_timeout() const;
+    std::vector<std::string> missing_records(std::string& last_error);
+    void poll_resolver();
+
+    std::vector<std::string> m_argv;
+    std::chrono::seconds m_wait;
+    std::optional<DnsServer> m_resolver;
+    std::chrono::steady_clock::time_point m_deadline;
+    Logger& m_log;
+    std::vector<Record> m_records; // every record an `add` was run for
+};
+
+} // namespace acme::challenge

@@ -1,0 +1,589 @@
+#include "renew/hook_runner.hpp"
+
+#include "common/error.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <fcntl.h>
+#include <optional>
+#include <poll.h>
+#include <string_view>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <system_error>
+#include <unistd.h>
+
+namespace acme::renew {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// ---------------------------------------------------------------- splitting
+
+namespace {
+
+bool is_blank(char c) {
+    return c == ' ' || c == '\t' || c == '\n';
+}
+
+bool escapable_in_double_quotes(char c) {
+    return c == '"' || c == '\\' || c == '$' || c == '`';
+}
+
+[[noreturn]] void throw_split(const std::string& what, const std::string& command) {
+    throw Error(ErrorKind::usage, what + " in hook command: " + command);
+}
+
+// After an opening '; appends up to the closing ' and returns the position past it.
+std::size_t read_single_quoted(const std::string& in, std::size_t pos, std::string& word) {
+    std::size_t end = in.find('\'', pos);
+    if (end == std::string::npos)
+        throw_split("unterminated single quote", in);
+    word.append(in, pos, end - pos);
+    return end + 1;
+}
+
+// After an opening "; a backslash escapes only " \ $ ` as in sh, and
+// backslash-newline continues the line.
+std::size_t read_double_quoted(const std::string& in, std::size_t pos, std::string& word) {
+    while (pos < in.size()) {
+        char c = in[pos];
+        if (c == '"')
+            return pos + 1;
+        char next = pos + 1 < in.size() ? in[pos + 1] : '\0';
+        if (c == '\\' && next == '\n') {
+            pos += 2;
+        } else if (c == '\\' && escapable_in_double_quotes(next)) {
+            word += next;
+            pos += 2;
+        } else {
+            word += c;
+            ++pos;
+        }
+    }
+    throw_split("unterminated double quote", in);
+}
+
+} // namespace
+
+std::vector<std::string> split_command(const std::string& command) {
+    std::vector<std::string> words;
+    std::string word;
+    bool in_word = false; // '' is an empty word, not nothing
+    std::size_t pos = 0;
+    while (pos < command.size()) {
+        char c = command[pos];
+        if (c == '\\' && pos + 1 < command.size() && command[pos + 1] == '\n') {
+            pos += 2; // line continuation, as in sh
+        } else if (is_blank(c)) {
+            if (in_word)
+                words.push_back(std::exchange(word, {}));
+            in_word = false;
+            ++pos;
+        } else {
+            in_word = true;
+            if (c == '\'') {
+                pos = read_single_quoted(command, pos + 1, word);
+            } else if (c == '"') {
+                pos = read_double_quoted(command, pos + 1, word);
+            } else if (c == '\\') {
+                if (pos + 1 == command.size())
+                    throw_split("trailing backslash", command);
+                word += command[pos + 1];
+                pos += 2;
+            } else {
+                word += c;
+                ++pos;
+            }
+        }
+    }
+    if (in_word)
+        words.push_back(std::move(word));
+    if (words.empty())
+        throw Error(ErrorKind::usage, "empty hook command");
+    return words;
+}
+
+// ------------------------------------------------------------------ running
+
+namespace {
+
+// After a timeout, how long the group gets between SIGTERM and SIGKILL.
+constexpr auto k_term_grace = std::chrono::seconds(2);
+// After the hook exits, how long background processes it started may keep
+// its output open before their group is stopped (else `cmd &` in a hook
+// would hold the runner until the timeout).
+constexpr auto k_drain_grace = milliseconds(500);
+// How often the supervisor checks for the child's exit while waiting.
+constexpr auto k_tick = milliseconds(20);
+// Used when the environment has no PATH: root's usual one, as sbin holds
+// the servers hooks reload.
+constexpr const char* k_default_path =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+constexpr int k_exit_exec_failed = 127;
+// Longer timeouts are clamped so that now + timeout cannot overflow.
+constexpr auto k_max_timeout = std::chrono::hours(24 * 365);
+
+// Owns one descriptor; private to this file (renew may not use challenge's).
+class Fd {
+  public:
+    Fd() = default;
+    explicit Fd(int fd) : m_fd(fd) {}
+    ~Fd() { reset(); }
+    Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+    Fd& operator=(Fd&& other) noexcept {
+        if (this != &other)
+            reset(std::exchange(other.m_fd, -1));
+        return *this;
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+
+    int get() const { return m_fd; }
+    bool valid() const { return m_fd >= 0; }
+    // Read ends only: nothing written through them could be lost, so a
+    // close error carries no information.
+    void reset(int fd = -1) noexcept {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = fd;
+    }
+
+  private:
+    int m_fd = -1;
+};
+
+struct Pipe {
+    Fd read;
+    Fd write;
+};
+
+std::string errno_text(int err) {
+    return std::system_category().message(err);
+}
+
+Pipe make_pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0)
+        throw Error(ErrorKind::hook, "cannot create a pipe for a hook: " + errno_text(errno));
+    return Pipe{Fd(fds[0]), Fd(fds[1])};
+}
+
+std::string_view key_of(std::string_view entry) {
+    return entry.substr(0, entry.find('='));
+}
+
+// The current environ with extra_env replacing or adding variables.
+std::vector<std::string> merged_environment(const EnvList& extra_env) {
+    std::vector<std::string> env;
+    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry)
+        env.emplace_back(*entry);
+    for (const auto& [key, value] : extra_env) {
+        std::erase_if(env, [&key = key](const std::string& e) { return key_of(e) == key; });
+        env.push_back(key + "=" + value);
+    }
+    return env;
+}
+
+std::string path_variable(const std::vector<std::string>& env) {
+    for (const std::string& entry : env)
+        if (key_of(entry) == "PATH")
+            return entry.substr(5);
+    return k_default_path;
+}
+
+// The files execvp would try, in order. Empty PATH elements are skipped:
+// execvp reads them as the current folder, and a root cron job must not run
+// whatever happens to sit in its working folder.
+std::vector<std::string> exec_candidates(const std::string& program, const std::string& path) {
+    if (program.find('/') != std::string::npos)
+        return {program};
+    std::vector<std::string> candidates;
+    if (program.empty())
+        return candidates;
+    std::size_t start = 0;
+    while (start <= path.size()) {
+        std::size_t end = std::min(path.find(':', start), path.size());
+        if (end > start)
+            candidates.push_back(path.substr(start, end - start) + "/" + program);
+        start = end + 1;
+    }
+    return candidates;
+}
+
+// What the child sends through the CLOEXEC status pipe when it cannot exec;
+// end of file on that pipe means execve succeeded.
+struct ExecFailure {
+    enum Stage { setup, exec } stage;
+    int err;
+};
+
+[[noreturn]] void report_and_exit(int status_fd, ExecFailure::Stage stage, int err) {
+    ExecFailure failure{stage, err};
+    // One write below PIPE_BUF is atomic; if it fails the parent still sees
+    // exit status 127 with no report, and nothing better can be done here.
+    if (::write(status_fd, &failure, sizeof failure) < 0) {
+    }
+    ::_exit(k_exit_exec_failed);
+}
+
+// Moves fd to 3 or above so setting up 0-2 cannot clobber it (we may have
+// been started with closed standard descriptors).
+int lift_fd(int fd) {
+    return fd > 2 ? fd : ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
+}
+
+bool redirect_stdio(int out_fd) {
+    int null_fd = ::open("/dev/null", O_RDONLY);
+    if (null_fd < 0 || (null_fd != 0 && ::dup2(null_fd, 0) < 0))
+        return false;
+    return ::dup2(out_fd, 1) >= 0 && ::dup2(out_fd, 2) >= 0;
+}
+
+// Marks every descriptor above 2 close-on-exec rather than closing it: the
+// status pipe must stay open until execve succeeds.
+void mark_fds_cloexec() {
+    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+        return;
+    // Kernels before 5.11: one by one, up to the descriptor limit.
+    rlimit limit{};
+    rlim_t max_fd = 65536;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < max_fd)
+        max_fd = limit.rlim_cur;
+    for (int fd = 3; static_cast<rlim_t>(fd) < max_fd; ++fd) {
+        int flags = ::fcntl(fd, F_GETFD);
+        if (flags >= 0)
+            ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+    }
+}
+
+// Ignored signals stay ignored across execve and the mask is inherited; a
+// hook gets the defaults (SIGPIPE in particular) whatever the caller set up.
+void reset_signals() {
+    constexpr int k_classic_signals = 32;
+    for (int sig = 1; sig < k_classic_signals; ++sig)
+        ::signal(sig, SIG_DFL);
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+bool try_next_candidate(int err) {
+    return err == ENOENT || err == ENOTDIR || err == ESTALE || err == ENODEV || err == ETIMEDOUT ||
+           err == EACCES;
+}
+
+// Everything the child needs, built before fork: between fork and execve a
+// threaded program may only make async-signal-safe calls, so no allocation.
+class ExecPlan {
+  public:
+    ExecPlan(const std::vector<std::string>& argv, const EnvList& extra_env)
+        : m_args(argv), m_env(merged_environment(extra_env)),
+          m_candidates(exec_candidates(argv.front(), path_variable(m_env))) {
+        for (std::string& arg : m_args)
+            m_argv.push_back(arg.data());
+        m_argv.push_back(nullptr);
+        for (std::string& entry : m_env)
+            m_envp.push_back(entry.data());
+        m_envp.push_back(nullptr);
+    }
+    ExecPlan(const ExecPlan&) = delete; // m_argv and m_envp point into the strings
+    ExecPlan& operator=(const ExecPlan&) = delete;
+
+    [[noreturn]] void exec_in_child(int out_fd, int status_fd) const {
+        ::setpgid(0, 0);
+        reset_signals();
+        status_fd = lift_fd(status_fd);
+        out_fd = lift_fd(out_fd);
+        if (status_fd < 0 || out_fd < 0 || !redirect_stdio(out_fd))
+            report_and_exit(status_fd, ExecFailure::setup, errno);
+        mark_fds_cloexec();
+        report_and_exit(status_fd, ExecFailure::exec, try_candidates());
+    }
+
+  private:
+    // Like execvp: EACCES is remembered but the search goes on; ENOEXEC is
+    // reported, not retried with /bin/sh (no shell unless the user asks).
+    int try_candidates() const {
+        int err = ENOENT;
+        bool denied = false;
+        for (const std::string& candidate : m_candidates) {
+            ::execve(candidate.c_str(), m_argv.data(), m_envp.data());
+            err = errno;
+            denied = denied || err == EACCES;
+            if (!try_next_candidate(err))
+                return err;
+        }
+        return denied ? EACCES : err;
+    }
+
+    std::vector<std::string> m_args;
+    std::vector<std::string> m_env;
+    std::vector<std::string> m_candidates;
+    std::vector<char*> m_argv;
+    std::vector<char*> m_envp;
+};
+
+// Blocks until the child has exec'd (end of file) or reported why not.
+std::optional<ExecFailure> read_exec_failure(int status_fd) {
+    ExecFailure failure{};
+    for (;;) {
+        ssize_t n = ::read(status_fd, &failure, sizeof failure);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n == static_cast<ssize_t>(sizeof failure))
+            return failure;
+        if (n == 0)
+            return std::nullopt;
+        return ExecFailure{ExecFailure::setup, n < 0 ? errno : EIO};
+    }
+}
+
+int wait_blocking(pid_t pid) {
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return status;
+}
+
+std::string describe_failure(const ExecFailure& failure, const std::string& program) {
+    if (failure.stage == ExecFailure::setup)
+        return "cannot set up hook " + program + ": " + errno_text(failure.err);
+    return "cannot execute " + program + ": " + errno_text(failure.err);
+}
+
+int poll_millis(Clock::duration d) {
+    return static_cast<int>(
+        std::max<milliseconds::rep>(0, std::chrono::ceil<milliseconds>(d).count()));
+}
+
+// Watches one started hook: collects its output, reaps it, and stops its
+// process group when it overstays.
+class HookProcess {
+  public:
+    HookProcess(pid_t pid, Fd out) : m_pid(pid), m_out(std::move(out)) {
+        ::fcntl(m_out.get(), F_SETFL, ::fcntl(m_out.get(), F_GETFL) | O_NONBLOCK);
+    }
+
+    void run(Clock::time_point deadline, HookResult& result) {
+        pump_until(deadline, [this] { return finished() || drain_grace_over(); });
+        result.timed_out = !m_exited;
+        bool lingering = m_exited && !finished();
+        if (!finished())
+            stop_group();
+        if (lingering)
+            m_output +=
+                "\n[acmectl: stopped background processes that kept the hook's output open]\n";
+        fill(result);
+    }
+
+  private:
+    bool finished() const { return m_exited && !m_out.valid(); }
+    bool drain_grace_over() const {
+        return m_exited && Clock::now() >= m_exit_time + k_drain_grace;
+    }
+
+    template <typename Done> void pump_until(Clock::time_point until, Done done) {
+        while (!done()) {
+            Clock::time_point now = Clock::now();
+            if (now >= until)
+                return;
+            wait_for_output(std::min<Clock::duration>(until - now, k_tick));
+            read_available();
+            reap_if_exited();
+        }
+    }
+
+    void wait_for_output(Clock::duration wait) {
+        pollfd pfd{m_out.get(), POLLIN, 0};
+        // With the pipe closed this is a plain sleep (poll ignores fd -1).
+        ::poll(&pfd, 1, poll_millis(wait));
+    }
+
+    void read_available() {
+        char buffer[16384];
+        while (m_out.valid()) {
+            ssize_t n = ::read(m_out.get(), buffer, sizeof buffer);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+                return;
+            if (n <= 0) {
+                m_out.reset(); // end of file, or an error that will not go away
+                return;
+            }
+            keep_output(std::string_view(buffer, static_cast<std::size_t>(n)));
+        }
+    }
+
+    // Past the cap the output is still read (so the hook never blocks on a
+    // full pipe) but dropped.
+    void keep_output(std::string_view chunk) {
+        std::size_t room = k_hook_output_cap - std::min(k_hook_output_cap, m_output.size());
+        m_output.append(chunk.substr(0, room));
+        if (chunk.size() > room && !m_cut) {
+            m_cut = true;
+            m_output +=
+                "\n[acmectl: output cut at " + std::to_string(k_hook_output_cap) + " bytes]\n";
+        }
+    }
+
+    void reap_if_exited() {
+        if (m_exited)
+            return;
+        pid_t r = ::waitpid(m_pid, &m_status, WNOHANG);
+        // ECHILD: the kernel reaped it already because the caller ignores
+        // SIGCHLD; it has exited, but its status is lost.
+        m_status_lost = r < 0 && errno == ECHILD;
+        if (r == m_pid || m_status_lost) {
+            m_exited = true;
+            m_exit_time = Clock::now();
+        }
+    }
+
+    // SIGTERM to the whole group, SIGKILL when it is still there (or still
+    // holds the output) after the grace; then the hook is always reaped.
+    void stop_group() {
+        ::kill(-m_pid, SIGTERM);
+        pump_until(Clock::now() + k_term_grace, [this] { return finished(); });
+        if (finished())
+            return;
+        ::kill(-m_pid, SIGKILL);
+        read_available();
+        m_out.reset(); // a holder outside the group must not keep us waiting
+        if (!m_exited) {
+            m_status = wait_blocking(m_pid);
+            m_exited = true;
+        }
+    }
+
+    void fill(HookResult& result) {
+        result.output = std::move(m_output);
+        if (WIFEXITED(m_status) && !m_status_lost)
+            result.exit_status = WEXITSTATUS(m_status);
+        if (m_status_lost)
+            result.error = "exit status unavailable: SIGCHLD is ignored";
+        else if (result.timed_out)
+            result.error = "timed out; its process group was stopped";
+        else if (WIFSIGNALED(m_status))
+            result.error = "killed by signal " + std::to_string(WTERMSIG(m_status));
+        else if (result.exit_status != 0)
+            result.error = "exited with status " + std::to_string(result.exit_status);
+    }
+
+    pid_t m_pid;
+    Fd m_out;
+    std::string m_output;
+    bool m_cut = false;
+    bool m_exited = false;
+    bool m_status_lost = false;
+    int m_status = 0;
+    Clock::time_point m_exit_time;
+};
+
+} // namespace
+
+HookResult run_hook(const std::vector<std::string>& argv, const EnvList& extra_env,
+                    milliseconds timeout) {
+    if (argv.empty())
+        throw Error(ErrorKind::usage, "empty hook command");
+    ExecPlan plan(argv, extra_env);
+    Pipe out = make_pipe();
+    Pipe status = make_pipe();
+    Clock::time_point start = Clock::now();
+    pid_t pid = ::fork();
+    if (pid < 0)
+        throw Error(ErrorKind::hook,
+                    "cannot start hook " + argv.front() + ": " + errno_text(errno));
+    if (pid == 0)
+        plan.exec_in_child(out.write.get(), status.write.get());
+    // The child does this too; whichever runs first, the group exists before
+    // anyone signals it.
+    ::setpgid(pid, pid);
+    out.write.reset();
+    status.write.reset();
+
+    HookResult result;
+    if (std::optional<ExecFailure> failure = read_exec_failure(status.read.get())) {
+        wait_blocking(pid);
+        result.error = describe_failure(*failure, argv.front());
+    } else {
+        result.started = true;
+        HookProcess(pid, std::move(out.read))
+            .run(start + std::min<milliseconds>(timeout, k_max_timeout), result);
+    }
+    result.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    return result;
+}
+
+// ------------------------------------------------------------ hook folders
+
+namespace {
+
+// run-parts' rule: no hidden files, and no leftovers of editors and dpkg.
+bool is_hook_name(std::string_view name) {
+    if (name.empty() || name.front() == '.')
+        return false;
+    for (std::string_view suffix : {"~", ".dpkg-old", ".dpkg-new", ".dpkg-dist", ".bak"})
+        if (name.ends_with(suffix))
+            return false;
+    return true;
+}
+
+// Follows symlinks, as run-parts does.
+bool is_executable_file(const fs::path& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+           ::access(path.c_str(), X_OK) == 0;
+}
+
+std::vector<std::string> names_in(const fs::path& dir) {
+    std::vector<std::string> names;
+    try {
+        for (const fs::directory_entry& entry : fs::directory_iterator(dir))
+            names.push_back(entry.path().filename().string());
+    } catch (const fs::filesystem_error& e) {
+        throw Error(ErrorKind::io,
+                    "cannot read hook folder " + dir.string() + ": " + e.code().message());
+    }
+    return names;
+}
+
+} // namespace
+
+std::vector<fs::path> hook_dir_executables(const fs::path& dir) {
+    std::error_code ec;
+    if (!fs::exists(dir, ec) && !ec)
+        return {};
+    std::vector<std::string> names = names_in(dir);
+    // std::string compares as unsigned char: byte-wise, like run-parts in the C locale.
+    std::sort(names.begin(), names.end());
+    std::vector<fs::path> hooks;
+    for (const std::string& name : names)
+        if (is_hook_name(name) && is_executable_file(dir / name))
+            hooks.push_back(dir / name);
+    return hooks;
+}
+
+// ------------------------------------------------------------- environment
+
+EnvList lineage_hook_env(const std::string& name, const std::vector<std::string>& domains,
+                         const fs::path& cert_dir) {
+    std::string joined;
+    for (const std::string& domain : domains)
+        joined += (joined.empty() ? "" : " ") + domain;
+    return {
+        {"ACMECTL_NAME", name},
+        {"ACMECTL_DOMAINS", joined},
+        {"ACMECTL_CERT_DIR", cert_dir.string()},
+        {"ACMECTL_FULLCHAIN", (cert_dir / "fullchain.pem").string()},
+        {"ACMECTL_KEY", (cert_dir / "privkey.pem").string()},
+        {"RENEWED_LINEAGE", cert_dir.string()},
+        {"RENEWED_DOMAINS", joined},
+    };
+}
+
+} // namespace acme::renew

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The man pages and completions match the CLI: scripts/gen-docs, run on this
+# binary's --dump-cli, rebuilds exactly the committed files; every flag is in
+# its man page and in every completion file and none of them names a flag the
+# CLI lacks (gen-docs --check); --dump-cli is hidden from --help; every page
+# passes `mandoc -Tlint` and renders with man(1) without warnings.
+source "$(dirname "$0")/lib.sh"
+
+for tool in python3 mandoc makewhatis man; do
+  command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/bootstrap installs it)"
+done
+
+# --- --dump-cli: valid JSON, exit 0, hidden -----------------------------------
+expect_exit 0 "$ACMECTL" --dump-cli
+expect_eq "$(json .name)" acmectl "dump name"
+expect_eq "$(json '[.subcommands[].name] | index("issue") != null')" true "issue in the dump"
+expect_exit 0 "$ACMECTL" --help
+expect_not_contains "$OUT" "dump-cli" "--help"
+
+# --- regenerate into a temp dir: no difference, no missing or unknown flag ---
+gen=$TEST_TMP/gen
+expect_exit 0 python3 "$REPO_ROOT/scripts/gen-docs" --acmectl "$ACMECTL" --out "$gen" --check
+for dir in man completions; do
+  if ! diff -ru "$REPO_ROOT/$dir" "$gen/$dir" >"$TEST_TMP/diff" 2>&1; then
+    cat "$TEST_TMP/diff" >&2
+    fail "$dir/ differs from what scripts/gen-docs makes of the CLI: run scripts/gen-docs and commit"
+  fi
+done
+
+# --- the checker itself notices drift -----------------------------------------
+bad=$TEST_TMP/bad
+mkdir -p "$bad"
+cp -r "$REPO_ROOT/man" "$REPO_ROOT/completions" "$REPO_ROOT/cmake" "$bad/"
+sed -i 's/\\-\\-agree\\-tos/\\-\\-agree\\-to/g' "$bad/man/acmectl-register.1"
+sed -i 's/--webroot/--web-root/' "$bad/completions/acmectl.bash"
+expect_exit 1 python3 "$REPO_ROOT/scripts/gen-docs" --acmectl "$ACMECTL" --out "$TEST_TMP/regen" \
+  --check --root "$bad"
+expect_contains "$ERR" "man/acmectl-register.1 does not mention --agree-tos" "checker"
+expect_contains "$ERR" "man/acmectl-register.1 names --agree-to, which acmectl does not have" "checker"
+expect_contains "$ERR" "completions/acmectl.bash offers --web-root, which acmectl does not have" "checker"
+
+# --- mandoc -Tlint: no errors or warnings; style only for pages not ours -----
+mp=$TEST_TMP/manpath
+mkdir -p "$mp/man1" "$mp/man5"
+cp "$REPO_ROOT"/man/*.1 "$mp/man1/"
+cp "$REPO_ROOT"/man/*.5 "$mp/man5/"
+makewhatis "$mp"
+for page in "$mp"/man1/*.1 "$mp"/man5/*.5; do
+  lint=$(mandoc -Tlint -W style -m "$mp" "$page" 2>&1 || true)
+  # References to other packages' pages (crontab(5) without cron installed)
+  # are the only message we accept; mandoc also mutters about the system's
+  # own mandoc.db.
+  lint=$(awk '!/outdated mandoc\.db/ && !(/referenced manual not found: Xr / && !/Xr acmectl/)' \
+    <<<"$lint")
+  [[ -z $lint ]] || fail "mandoc -Tlint $(basename "$page"):"$'\n'"$lint"
+  warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$page" 2>&1 >/dev/null || true)
+  [[ -z $warnings ]] || fail "man --warnings $(basename "$page"):"$'\n'"$warnings"
+done
