@@ -40,7 +40,16 @@ expect_exit 64 "${D[@]}" dh --install-to "$out/x.pem"
 expect_exit 1 "${D[@]}" dh --add "sh -c 'unterminated"
 expect_contains "$ERR" "quote" "unterminated quote"
 
+# Global hooks in $ACMECTL_HOME/hooks/deploy/ run too, in name order, with
+# the same environment; a non-executable file there is ignored.
+mkdir -p "$HOME_DIR/hooks/deploy"
+printf '#!/bin/sh\necho "b $RENEWED_LINEAGE" >> %s\n' "$out/global" > "$HOME_DIR/hooks/deploy/20-b"
+printf '#!/bin/sh\necho "a $ACMECTL_NAME" >> %s\n' "$out/global" > "$HOME_DIR/hooks/deploy/10-a"
+printf '#!/bin/sh\necho never >> %s\n' "$out/global" > "$HOME_DIR/hooks/deploy/30-off"
+chmod +x "$HOME_DIR/hooks/deploy/10-a" "$HOME_DIR/hooks/deploy/20-b"
+
 # The hooks survive a renewal and run after it.
 rm -f "$out/ran"
 expect_exit 0 "$ACMECTL" renew --home "$HOME_DIR" --ca-bundle "$CA" --force
 expect_eq "$(cat "$out/ran")" dh "hook ran after renew"
+expect_eq "$(tr '\n' '|' < "$out/global")" "a dh|b $cur|" "global deploy hooks, in order"
