@@ -245,8 +245,9 @@ TEST_CASE("tls-alpn-01 refuses identifiers that are not names", "[challenge][alp
     const int port = acme::test::free_port();
     TlsAlpn01 solver("127.0.0.1", port);
     solver.begin();
-    for (const std::string bad :
-         {"a\nb.example", "../x", "a b.example", "", std::string("127.0.0.1\0x", 11)}) {
+    const std::vector<std::string> bad_identifiers = {"a\nb.example", "../x", "a b.example", "",
+                                                      std::string("127.0.0.1\0x", 11)};
+    for (const auto& bad : bad_identifiers) {
         ChallengeTask task = k_task;
         task.identifier = bad;
         try {
