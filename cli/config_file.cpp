@@ -172,9 +172,10 @@ std::string section_header(Scanner& s) {
 ConfigEntry key_value(Scanner& s, const std::string& section) {
     ConfigEntry e{section, s.take_word(), {}, s.origin()};
     s.skip_blanks();
-    if (e.key.empty() || s.take() != '=') {
+    if (e.key.empty() || s.peek() != '=') {
         s.fail("expected 'key = value' or [section]");
     }
+    s.take();
     s.skip_blanks();
     if (s.peek() == '[') {
         e.values = array(s);

@@ -60,9 +60,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS ca-certificates)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+# CPack puts CPACK_PACKAGE_DESCRIPTION_SUMMARY in front of the long description.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "${CPACK_PACKAGE_DESCRIPTION_SUMMARY}
-acmectl is a client for ACME (RFC 8555) certificate authorities such as
+    "acmectl is a client for ACME (RFC 8555) certificate authorities such as
 Let's Encrypt. It registers accounts, issues certificates through the
 http-01 challenge (webroot or a built-in server), keeps them in a local
 store, renews them from a systemd timer or cron with exponential backoff

@@ -64,12 +64,12 @@ cat >"$TEST_TMP/complete.zsh" <<'ZSH'
 zmodload zsh/zpty
 zpty z zsh -f -i
 zpty -w z "PROMPT= ; fpath=(${(q)COMP_DIR} \$fpath)"
-zpty -w z 'autoload -Uz compinit && compinit -u -d /dev/null'
+zpty -w z 'autoload -Uz compinit && compinit -u -D'
 zpty -w z 'compadd() { if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return; fi; local -a hits; builtin compadd -A hits "$@"; (( $#hits )) && print -rl -- "CANDI""DATE:"${^hits}; }'
 zpty -w z 'comppostfuncs=(exit); bindkey "^I" complete-word'
 zpty -w z "$COMP_LINE"$'\t'
 while zpty -r z line; do
-  [[ $line == *CANDIDATE:* ]] && print -r -- ${${line##*CANDIDATE:}%%$'\r'}
+  [[ $line == *CANDIDATE:* ]] && print -r -- ${${line##*CANDIDATE:}//[$'\r\n']/}
 done
 ZSH
 zsh_complete() { # LINE: zsh's candidates for LINE, sorted, one line

@@ -31,13 +31,14 @@ done
 bad=$TEST_TMP/bad
 mkdir -p "$bad"
 cp -r "$REPO_ROOT/man" "$REPO_ROOT/completions" "$REPO_ROOT/cmake" "$bad/"
-sed -i 's/\\-\\-agree\\-tos/\\-\\-agree\\-to/g' "$bad/man/acmectl-register.1"
+sed -i 's/agree\\-tos/agree\\-to/g' "$bad/man/acmectl-register.1"
 sed -i 's/--webroot/--web-root/' "$bad/completions/acmectl.bash"
 expect_exit 1 python3 "$REPO_ROOT/scripts/gen-docs" --acmectl "$ACMECTL" --out "$TEST_TMP/regen" \
   --check --root "$bad"
 expect_contains "$ERR" "man/acmectl-register.1 does not mention --agree-tos" "checker"
 expect_contains "$ERR" "man/acmectl-register.1 names --agree-to, which acmectl does not have" "checker"
 expect_contains "$ERR" "completions/acmectl.bash offers --web-root, which acmectl does not have" "checker"
+expect_contains "$ERR" "completions/acmectl.bash does not offer --webroot" "checker"
 
 # --- mandoc -Tlint: no errors or warnings; style only for pages not ours -----
 mp=$TEST_TMP/manpath
