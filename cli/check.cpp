@@ -1,11 +1,12 @@
 // acmectl check: local store health for monitoring (plugin exit codes).
-#include <iostream>
-
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "common/time_format.hpp"
 #include "ops/check_lineages.hpp"
+#include "ops/check_online.hpp"
 #include "value_sets.hpp"
+
+#include <iostream>
 
 namespace acmectl {
 
@@ -19,16 +20,31 @@ struct CheckOptions {
     int warn_days = 21;
     int crit_days = 7;
     std::string format = "text";
+    bool online = false;
 };
 
 nlohmann::json time_or_null(const std::optional<acme::ops::SysSeconds>& t) {
     return t ? nlohmann::json(acme::iso8601_utc(*t)) : nlohmann::json();
 }
 
+nlohmann::json online_json(const std::optional<acme::ops::OnlineHealth>& o) {
+    if (!o) {
+        return nullptr;
+    }
+    auto text_or_null = [](const std::string& s) {
+        return s.empty() ? nlohmann::json() : nlohmann::json(s);
+    };
+    return {{"account_status", text_or_null(o->account_status)},
+            {"ari_window_start", time_or_null(o->ari_start)},
+            {"ari_window_end", time_or_null(o->ari_end)},
+            {"ocsp", text_or_null(o->ocsp)}};
+}
+
 nlohmann::json to_json(const LineageHealth& h) {
     auto findings = nlohmann::json::array();
     for (const auto& f : h.findings) {
-        findings.push_back({{"status", acme::probe::status_name(f.status)}, {"message", f.message}});
+        findings.push_back(
+            {{"status", acme::probe::status_name(f.status)}, {"message", f.message}});
     }
     return {{"name", h.name},
             {"domains", h.domains},
@@ -42,7 +58,8 @@ nlohmann::json to_json(const LineageHealth& h) {
             {"consecutive_failures", h.consecutive_failures},
             {"last_error", h.last_error.empty() ? nlohmann::json() : nlohmann::json(h.last_error)},
             {"revoked", h.revoked},
-            {"deploy_hooks", h.deploy_hooks}};
+            {"deploy_hooks", h.deploy_hooks},
+            {"online", online_json(h.online)}};
 }
 
 void print_text(const std::vector<LineageHealth>& all) {
@@ -69,8 +86,8 @@ void metric(const char* name, const char* help, const std::vector<LineageHealth>
     std::cout << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " gauge\n";
     for (const auto& h : all) {
         if (auto v = value(h)) {
-            std::cout << name << "{name=\"" << acme::probe::prometheus_label_value(h.name)
-                      << "\"} " << static_cast<long long>(*v) << '\n';
+            std::cout << name << "{name=\"" << acme::probe::prometheus_label_value(h.name) << "\"} "
+                      << static_cast<long long>(*v) << '\n';
         }
     }
 }
@@ -122,6 +139,11 @@ int run_check(const GlobalOptions& g, const CheckOptions& o) {
     thresholds.crit_days = o.crit_days;
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     auto all = acme::ops::check_lineages(store, o.names, thresholds, now);
+    if (o.online) {
+        StderrLogger log(g);
+        acme::ops::check_online(
+            store, all, [&g] { return make_transport(g); }, now, log);
+    }
     Status overall = Status::ok;
     for (const auto& h : all) {
         overall = acme::probe::worst(overall, h.status);
@@ -155,6 +177,8 @@ Command setup_check(CLI::App& app, const GlobalOptions& global) {
     sub->add_option("--crit-days", o->crit_days, "CRITICAL when fewer days are left")
         ->check(CLI::Range(0, 3650))
         ->capture_default_str();
+    sub->add_flag("--online", o->online,
+                  "Also ask the CA: account status, ARI renewal window, OCSP revocation status");
     sub->add_option("--format", o->format, "Output format")
         ->check(value_sets::one_of(value_sets::report_formats()))
         ->capture_default_str();

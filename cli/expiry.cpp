@@ -1,11 +1,5 @@
 // acmectl expiry: probe remote TLS endpoints (or read certificate files) and
 // say how long their certificates last, with monitoring-plugin exit codes.
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "expiry_format.hpp"
@@ -13,6 +7,12 @@
 #include "probe/report.hpp"
 #include "probe/target.hpp"
 #include "value_sets.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <iterator>
 
 namespace acmectl {
 
@@ -72,9 +72,9 @@ void check_request(const ExpiryOptions& o, const std::vector<probe::ProbeTarget>
                           "nothing to check: give HOST[:PORT] targets, -f FILE or --cert FILE");
     }
     if (o.crit_days > o.warn_days) {
-        throw acme::Error(acme::ErrorKind::usage,
-                          "--crit-days " + std::to_string(o.crit_days) +
-                              " is more than --warn-days " + std::to_string(o.warn_days));
+        throw acme::Error(acme::ErrorKind::usage, "--crit-days " + std::to_string(o.crit_days) +
+                                                      " is more than --warn-days " +
+                                                      std::to_string(o.warn_days));
     }
 }
 
@@ -131,7 +131,16 @@ int run_expiry(const GlobalOptions& g, const ExpiryOptions& o) {
     thresholds.crit_days = o.crit_days;
     thresholds.require_verified = !g.insecure;
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    const ExpiryReport report = make_report(results, now, thresholds);
+    ExpiryReport report = make_report(results, now, thresholds);
+    if (g.quiet && format == "text") {
+        // -q: a table of the targets that need attention only (cron mails nothing when all is
+        // well).
+        std::erase_if(report.rows,
+                      [](const ExpiryRow& r) { return r.status == probe::Status::ok; });
+        if (report.rows.empty()) {
+            return static_cast<int>(report.overall);
+        }
+    }
     print(format, report);
     return static_cast<int>(report.overall);
 }
@@ -147,8 +156,9 @@ Command setup_expiry(CLI::App& app, const GlobalOptions& global) {
                     "HOST, HOST:PORT, [IPv6]:PORT or https://HOST[:PORT]/... (port 443)");
     sub->add_option("-f,--file", o->lists,
                     "Read targets from FILE, one a line (# comments, blank lines ignored)");
-    sub->add_option("--cert", o->certs, "Read these PEM or DER certificate files instead of "
-                                        "probing (the rest of a PEM file is the chain)");
+    sub->add_option("--cert", o->certs,
+                    "Read these PEM or DER certificate files instead of "
+                    "probing (the rest of a PEM file is the chain)");
     sub->add_option("--sni", o->sni, "Server name to send and verify (default: the host)");
     sub->add_option("--connect-to", o->connect_to,
                     "Connect to ADDR[:PORT] instead, sending the target's name as SNI");
@@ -167,8 +177,9 @@ Command setup_expiry(CLI::App& app, const GlobalOptions& global) {
     sub->add_option("--crit-days", o->crit_days, "CRITICAL when fewer days are left")
         ->check(CLI::Range(0, 36500))
         ->capture_default_str();
-    sub->add_option("--format", o->format, "Output: a table, JSON lines (as --json), "
-                                           "Prometheus text format or one Nagios plugin line")
+    sub->add_option("--format", o->format,
+                    "Output: a table, JSON lines (as --json), "
+                    "Prometheus text format or one Nagios plugin line")
         ->check(value_sets::one_of(value_sets::report_formats()))
         ->capture_default_str();
     return {sub, [&global, o] { return run_expiry(global, *o); }};

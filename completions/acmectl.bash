@@ -36,7 +36,7 @@ _acmectl_options() { # CMD: the flags CMD takes (global ones included)
         renew) echo "-h --help --name --days --force --dry-run --parallel --random-sleep --pre-hook --post-hook --failure-hook --run-deploy-hooks --hook-timeout --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
         deploy-hook) echo "-h --help --add --remove --list --install-to --what --mode --owner --timeout --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
         revoke) echo "-h --help --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
-        check) echo "-h --help --warn-days --crit-days --format --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
+        check) echo "-h --help --warn-days --crit-days --online --format --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
         expiry) echo "-h --help -f --file --cert --sni --connect-to --starttls --timeout --concurrency --warn-days --crit-days --format --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
         *) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
     esac

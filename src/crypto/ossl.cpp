@@ -4,7 +4,9 @@
 
 #include <arpa/inet.h>
 #include <array>
+#include <ctime>
 #include <openssl/err.h>
+#include <openssl/pem.h>
 
 namespace acme::crypto::ossl {
 
@@ -138,6 +140,27 @@ std::string general_name_text(const GENERAL_NAME* name) {
     if (name->type == GEN_IPADD)
         return ip_text(name->d.iPAddress);
     return {};
+}
+
+X509Ptr parse_certificate(const std::string& pem_or_der) {
+    X509Ptr cert;
+    if (looks_like_pem(pem_or_der)) {
+        const auto bio = mem_bio(pem_or_der);
+        cert.reset(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    } else {
+        const auto* p = reinterpret_cast<const unsigned char*>(pem_or_der.data());
+        cert.reset(d2i_X509(nullptr, &p, static_cast<long>(pem_or_der.size())));
+    }
+    if (!cert)
+        fail("cannot read certificate");
+    return cert;
+}
+
+std::chrono::sys_seconds to_sys_seconds(const ASN1_TIME* time) {
+    std::tm tm{};
+    if (ASN1_TIME_to_tm(time, &tm) != 1)
+        fail("unreadable certificate validity");
+    return std::chrono::sys_seconds(std::chrono::seconds(timegm(&tm)));
 }
 
 } // namespace acme::crypto::ossl

@@ -4,6 +4,7 @@
 
 #include "crypto/key.hpp"
 
+#include <chrono>
 #include <memory>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -84,5 +85,10 @@ bool looks_like_pem(std::string_view text);
 std::string common_name(const X509_NAME* name);
 // A dNSName as text, an iPAddress as dotted/colon text; empty for other kinds.
 std::string general_name_text(const GENERAL_NAME* name);
+
+// Reads one certificate, PEM or DER. Throws Error(crypto).
+X509Ptr parse_certificate(const std::string& pem_or_der);
+// An ASN1_TIME as UTC seconds. Throws Error(crypto) when unreadable.
+std::chrono::sys_seconds to_sys_seconds(const ASN1_TIME* time);
 
 } // namespace acme::crypto::ossl

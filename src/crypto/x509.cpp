@@ -4,26 +4,11 @@
 #include "crypto/digest.hpp"
 #include "crypto/ossl.hpp"
 
-#include <ctime>
 #include <openssl/pem.h>
 
 namespace acme::crypto {
 
 namespace {
-
-ossl::X509Ptr parse_certificate(const std::string& pem_or_der) {
-    ossl::X509Ptr cert;
-    if (ossl::looks_like_pem(pem_or_der)) {
-        const auto bio = ossl::mem_bio(pem_or_der);
-        cert.reset(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    } else {
-        const auto* p = reinterpret_cast<const unsigned char*>(pem_or_der.data());
-        cert.reset(d2i_X509(nullptr, &p, static_cast<long>(pem_or_der.size())));
-    }
-    if (!cert)
-        ossl::fail("cannot read certificate");
-    return cert;
-}
 
 // Reads the next PEM block of any kind; false at the end of the text.
 // PEM_read_bio_X509 would silently skip non-certificate blocks, and a bundle
@@ -46,7 +31,7 @@ bool next_pem_block(BIO* bio, std::string& name, std::string& der) {
 }
 
 std::string certificate_pem(const std::string& der) {
-    const ossl::X509Ptr cert = parse_certificate(der);
+    const ossl::X509Ptr cert = ossl::parse_certificate(der);
     const auto out = ossl::new_mem_bio();
     if (PEM_write_bio_X509(out.get(), cert.get()) != 1)
         ossl::fail("cannot write certificate PEM");
@@ -74,13 +59,6 @@ std::string string_bytes(const ASN1_STRING* str) {
             static_cast<size_t>(ASN1_STRING_length(str))};
 }
 
-SysSeconds to_sys_seconds(const ASN1_TIME* time) {
-    std::tm tm{};
-    if (ASN1_TIME_to_tm(time, &tm) != 1)
-        ossl::fail("unreadable certificate validity");
-    return SysSeconds(std::chrono::seconds(timegm(&tm)));
-}
-
 std::vector<std::string> certificate_sans(const X509* cert) {
     std::vector<std::string> sans;
     const ossl::GeneralNamesPtr gens(static_cast<GENERAL_NAMES*>(
@@ -96,6 +74,16 @@ std::vector<std::string> certificate_sans(const X509* cert) {
 std::string aki_keyid(X509* cert) {
     const ASN1_OCTET_STRING* keyid = X509_get0_authority_key_id(cert);
     return keyid != nullptr ? string_bytes(keyid) : std::string();
+}
+
+// The OCSP responders of the Authority Information Access extension.
+std::vector<std::string> ocsp_urls(X509* cert) {
+    std::vector<std::string> urls;
+    STACK_OF(OPENSSL_STRING)* list = X509_get1_ocsp(cert);
+    for (int i = 0; i < sk_OPENSSL_STRING_num(list); ++i)
+        urls.emplace_back(sk_OPENSSL_STRING_value(list, i));
+    X509_email_free(list); // X509_get1_ocsp's documented release function
+    return urls;
 }
 
 } // namespace
@@ -117,7 +105,7 @@ std::vector<std::string> split_pem_chain(const std::string& pem) {
 }
 
 CertInfo read_certificate(const std::string& pem_or_der) {
-    const ossl::X509Ptr cert = parse_certificate(pem_or_der);
+    const ossl::X509Ptr cert = ossl::parse_certificate(pem_or_der);
     const X509* x = cert.get();
     const ASN1_INTEGER* serial = X509_get0_serialNumber(x);
     CertInfo info;
@@ -129,15 +117,16 @@ CertInfo read_certificate(const std::string& pem_or_der) {
     info.serial_der = integer_content(serial);
     info.aki_keyid = aki_keyid(cert.get());
     info.sans = certificate_sans(x);
-    info.not_before = to_sys_seconds(X509_get0_notBefore(x));
-    info.not_after = to_sys_seconds(X509_get0_notAfter(x));
+    info.ocsp_urls = ocsp_urls(cert.get());
+    info.not_before = ossl::to_sys_seconds(X509_get0_notBefore(x));
+    info.not_after = ossl::to_sys_seconds(X509_get0_notAfter(x));
     info.der = ossl::to_der(i2d_X509, x);
     info.sha256_hex = hex(sha256(info.der));
     return info;
 }
 
 bool key_matches_certificate(const PrivateKey& key, const std::string& cert_pem) {
-    const ossl::X509Ptr cert = parse_certificate(cert_pem);
+    const ossl::X509Ptr cert = ossl::parse_certificate(cert_pem);
     const EVP_PKEY* pub = X509_get0_pubkey(cert.get());
     if (pub == nullptr)
         ossl::fail("certificate has no readable public key");
@@ -151,8 +140,8 @@ bool key_matches_certificate(const PrivateKey& key, const std::string& cert_pem)
 namespace acme::crypto {
 
 bool issued_by(const std::string& cert_pem, const std::string& issuer_pem) {
-    const ossl::X509Ptr cert = parse_certificate(cert_pem);
-    const ossl::X509Ptr issuer = parse_certificate(issuer_pem);
+    const ossl::X509Ptr cert = ossl::parse_certificate(cert_pem);
+    const ossl::X509Ptr issuer = ossl::parse_certificate(issuer_pem);
     EVP_PKEY* issuer_key = X509_get0_pubkey(issuer.get());
     const bool ok = issuer_key != nullptr &&
                     X509_check_issued(issuer.get(), cert.get()) == X509_V_OK &&

@@ -24,6 +24,7 @@ struct CertInfo {
     SysSeconds not_after;
     std::string sha256_hex;        // fingerprint of the DER, lower-case hex
     std::string der;               // the certificate itself (revokeCert sends it)
+    std::vector<std::string> ocsp_urls; // OCSP responders named by the AIA extension
 };
 
 // Splits a PEM bundle into its certificates (each a full PEM block, in order).

@@ -1,8 +1,5 @@
 #include "ops/check_lineages.hpp"
 
-#include <algorithm>
-#include <sys/stat.h>
-
 #include "common/error.hpp"
 #include "common/time_format.hpp"
 #include "crypto/key.hpp"
@@ -12,22 +9,20 @@
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
 
+#include <algorithm>
+#include <sys/stat.h>
+
 namespace acme::ops {
 
 namespace {
 
 namespace fs = std::filesystem;
 
-void add(LineageHealth& h, Status status, const std::string& message) {
-    h.findings.push_back({status, message});
-    h.status = probe::worst(h.status, status);
-}
-
 std::optional<std::string> read_part(LineageHealth& h, const fs::path& path) {
     try {
         return store::read_file(path, 1 << 20);
     } catch (const Error& e) {
-        add(h, Status::critical, e.what());
+        add_finding(h, Status::critical, e.what());
         return std::nullopt;
     }
 }
@@ -44,10 +39,11 @@ void check_key_file(LineageHealth& h, const fs::path& key, const fs::path& home)
     if ((mode & 0137) != 0) {
         char buf[8];
         std::snprintf(buf, sizeof buf, "%04o", mode);
-        add(h, Status::critical, "privkey.pem has mode " + std::string(buf) + ", want 0600");
+        add_finding(h, Status::critical,
+                    "privkey.pem has mode " + std::string(buf) + ", want 0600");
     }
     if (key_st.st_uid != home_st.st_uid) {
-        add(h, Status::warning, "privkey.pem is not owned by the store's owner");
+        add_finding(h, Status::warning, "privkey.pem is not owned by the store's owner");
     }
 }
 
@@ -67,22 +63,22 @@ void check_files(LineageHealth& h, const store::Store& store, const nlohmann::js
         h.not_after = info.not_after;
         auto chain_certs = crypto::split_pem_chain(*chain);
         if (!crypto::issued_by(*cert, chain_certs.front())) {
-            add(h, Status::critical, "chain.pem did not issue cert.pem");
+            add_finding(h, Status::critical, "chain.pem did not issue cert.pem");
         }
         if (crypto::split_pem_chain(*fullchain).front() != crypto::split_pem_chain(*cert).front()) {
-            add(h, Status::critical, "fullchain.pem does not start with cert.pem");
+            add_finding(h, Status::critical, "fullchain.pem does not start with cert.pem");
         }
         if (has_key &&
             !crypto::key_matches_certificate(crypto::PrivateKey::from_pem(*key), *cert)) {
-            add(h, Status::critical, "privkey.pem does not match cert.pem");
+            add_finding(h, Status::critical, "privkey.pem does not match cert.pem");
         }
     } catch (const Error& e) {
-        add(h, Status::critical, e.what());
+        add_finding(h, Status::critical, e.what());
         return;
     }
     for (const auto& d : h.domains) {
         if (std::find(info.sans.begin(), info.sans.end(), d) == info.sans.end()) {
-            add(h, Status::critical, "cert.pem does not name " + d);
+            add_finding(h, Status::critical, "cert.pem does not name " + d);
         }
     }
     if (has_key) {
@@ -98,11 +94,11 @@ void check_expiry(LineageHealth& h, const probe::Thresholds& t, SysSeconds now) 
     h.days_left = probe::days_left(*h.not_after, now);
     const auto left = std::to_string(*h.days_left) + " day(s) left";
     if (*h.not_after <= now) {
-        add(h, Status::critical, "expired " + iso8601_utc(*h.not_after));
+        add_finding(h, Status::critical, "expired " + iso8601_utc(*h.not_after));
     } else if (*h.days_left < t.crit_days) {
-        add(h, Status::critical, left);
+        add_finding(h, Status::critical, left);
     } else if (*h.days_left < t.warn_days) {
-        add(h, Status::warning, left);
+        add_finding(h, Status::warning, left);
     }
 }
 
@@ -116,16 +112,18 @@ void check_state(LineageHealth& h, const store::Store& store) {
         h.due = state.ari->chosen;
     }
     if (state.consecutive_failures > 0) {
-        add(h, Status::warning, std::to_string(state.consecutive_failures) +
-                                    " renewal failure(s) in a row, last: " + state.last_error);
+        add_finding(h, Status::warning,
+                    std::to_string(state.consecutive_failures) +
+                        " renewal failure(s) in a row, last: " + state.last_error);
     }
     if (!state.last_deploy_error.empty()) {
-        add(h, Status::warning, "last deploy hook failed: " + state.last_deploy_error);
+        add_finding(h, Status::warning, "last deploy hook failed: " + state.last_deploy_error);
     }
     if (!state.revoked_serial.empty()) {
         h.revoked = true;
-        add(h, Status::critical, "the current certificate was revoked (" +
-                                     state.revoked_reason + "); renew will replace it");
+        add_finding(h, Status::critical,
+                    "the current certificate was revoked (" + state.revoked_reason +
+                        "); renew will replace it");
     }
 }
 
@@ -140,19 +138,24 @@ LineageHealth check_one(const store::Store& store, const std::string& name,
         }
         h.deploy_hooks = deploy_commands(config);
         if (!store.current_version(name)) {
-            add(h, Status::critical, "no current certificate");
+            add_finding(h, Status::critical, "no current certificate");
             return h;
         }
         check_files(h, store, config);
         check_expiry(h, thresholds, now);
         check_state(h, store);
     } catch (const Error& e) {
-        add(h, Status::unknown, e.what());
+        add_finding(h, Status::unknown, e.what());
     }
     return h;
 }
 
 } // namespace
+
+void add_finding(LineageHealth& h, Status status, const std::string& message) {
+    h.findings.push_back({status, message});
+    h.status = probe::worst(h.status, status);
+}
 
 std::vector<LineageHealth> check_lineages(const store::Store& store,
                                           const std::vector<std::string>& names,

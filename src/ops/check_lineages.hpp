@@ -2,13 +2,13 @@
 // monitoring verdicts (OK / WARNING / CRITICAL / UNKNOWN) with reasons.
 #pragma once
 
+#include "probe/report.hpp"
+#include "store/store.hpp"
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "probe/report.hpp"
-#include "store/store.hpp"
 
 namespace acme::ops {
 
@@ -18,6 +18,15 @@ using SysSeconds = std::chrono::sys_seconds;
 struct Finding {
     Status status;
     std::string message; // one line
+};
+
+// What the CA says (check --online); empty strings when it was not asked or
+// could not tell.
+struct OnlineHealth {
+    std::string account_status; // valid, deactivated, revoked
+    std::optional<SysSeconds> ari_start;
+    std::optional<SysSeconds> ari_end;
+    std::string ocsp; // good, revoked, unknown; "none" when the certificate names no responder
 };
 
 struct LineageHealth {
@@ -34,7 +43,11 @@ struct LineageHealth {
     std::string last_error;
     std::vector<std::string> deploy_hooks;
     bool revoked = false;
+    std::optional<OnlineHealth> online;
 };
+
+// Records a finding and raises h.status to it.
+void add_finding(LineageHealth& h, Status status, const std::string& message);
 
 // Checks the given lineages (all when names is empty): current/ and its four
 // files, key vs certificate, chain vs certificate, names vs config.json,

@@ -1,8 +1,8 @@
 #include "probe/starttls.hpp"
 
-#include <cctype>
-
 #include "probe/probe.hpp"
+
+#include <cctype>
 
 namespace acme::probe {
 
@@ -89,11 +89,27 @@ void ftp(const Dialogue& d) {
     Dialogue::expect(d.coded_reply(), "234", "FTP AUTH TLS refused");
 }
 
+// Tags up to the end of <stream:features>, which a server with nothing to
+// offer may send self-closed.
+std::string xmpp_features(const Dialogue& d) {
+    constexpr int max_tags = 200;
+    std::string text;
+    for (int i = 0; i < max_tags; ++i) {
+        text += d.until(">");
+        if (text.find("</stream:features>") != std::string::npos ||
+            text.find("<stream:features/>") != std::string::npos ||
+            text.find("<stream:features />") != std::string::npos) {
+            return text;
+        }
+    }
+    Dialogue::refuse("no end of <stream:features> in " + std::to_string(max_tags) + " tags");
+}
+
 void xmpp(const Dialogue& d, const std::string& name) {
     d.send("<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
-           "xmlns:stream='http://etherx.jabber.org/streams' to='" + name +
-           "' version='1.0'>");
-    const std::string features = d.until("</stream:features>");
+           "xmlns:stream='http://etherx.jabber.org/streams' to='" +
+           name + "' version='1.0'>");
+    const std::string features = xmpp_features(d);
     if (features.find("<starttls") == std::string::npos) {
         Dialogue::refuse("XMPP server does not offer STARTTLS");
     }

@@ -219,10 +219,11 @@ def xmpp(conn, refuse):
     recv_until(conn, b">")
     conn.sendall(b"<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
                  b"xmlns:stream='http://etherx.jabber.org/streams' id='1' from='localhost' "
-                 b"version='1.0'><stream:features>"
-                 + (b"" if refuse else
-                    b"<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls>")
-                 + b"</stream:features>")
+                 b"version='1.0'>"
+                 # Nothing to offer: the self-closed form a server may send.
+                 + (b"<stream:features/>" if refuse else
+                    b"<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'>"
+                    b"<required/></starttls></stream:features>"))
     if refuse:
         return False
     recv_until(conn, b"/>")

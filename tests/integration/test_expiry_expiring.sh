@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # a certificate expiring in 3 days: CRITICAL (2) with the default 21/7 days,
-# WARNING (1) with --crit-days 2, OK (0) with --warn-days 2 --crit-days 1;
+# WARNING (1) with --crit-days 2, OK (0) with --warn-days 2 --crit-days 1; -q
+# prints the rows that need attention only;
 # an intermediate that expires before the leaf shows in chain_earliest_not_after.
 export PEBBLE_DIR=${PEBBLE_DIR:-/nonexistent} # lib.sh wants it; these cases need no Pebble
 source "$(dirname "$0")/lib.sh"
@@ -21,6 +22,12 @@ expect_eq "$(json .status)" WARNING "status at 21/2"
 
 expect_exit 0 "$ACMECTL" expiry --json --warn-days 2 --crit-days 1 "${TARGET[@]}"
 expect_eq "$(json .status)" OK "status at 2/1"
+
+# -q (for cron): the table names only what needs attention, nothing when all is OK.
+expect_exit 1 "$ACMECTL" -q expiry --crit-days 2 "${TARGET[@]}"
+expect_contains "$OUT" "localhost:$PORT" "-q prints the WARNING row"
+expect_exit 0 "$ACMECTL" -q expiry --warn-days 2 --crit-days 1 "${TARGET[@]}"
+expect_eq "$OUT" "" "-q prints nothing when all is OK"
 
 # Leaf 60 days, its intermediate 5: the leaf decides the status, the chain's
 # earliest end is reported.

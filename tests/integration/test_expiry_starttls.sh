@@ -22,7 +22,7 @@ for entry in "${PORTS[@]}"; do
   expect_eq "$(json .subject)" "CN=localhost" "$protocol subject"
 done
 
-start_py starttls --refuse --cert "$PKI/leaf.pem" --key "$PKI/leaf.key" --protocols smtp,imap,ldap
+start_py starttls --refuse --cert "$PKI/leaf.pem" --key "$PKI/leaf.key" --protocols smtp,imap,ldap,xmpp
 for entry in "${PORTS[@]}"; do
   read -r protocol port <<<"$entry"
   expect_exit 2 "$ACMECTL" expiry --json --timeout 5 --ca-bundle "$PKI/root.pem" \

@@ -2,12 +2,14 @@
 // records what was sent.
 #pragma once
 
+#include "common/error.hpp"
+#include "http/transport.hpp"
+
+#include <chrono>
+#include <ctime>
 #include <deque>
 #include <string>
 #include <vector>
-
-#include "common/error.hpp"
-#include "http/transport.hpp"
 
 namespace acme::test {
 
@@ -60,5 +62,20 @@ inline const char* k_directory_json = R"({
   "meta": {"termsOfService": "https://ca.test/tos", "externalAccountRequired": false,
            "profiles": {"classic": "the usual"}}
 })";
+
+// A directory that offers renewalInfo (RFC 9773).
+inline const char* k_ari_directory_json = R"({
+  "newNonce": "https://ca.test/nonce", "newAccount": "https://ca.test/account",
+  "newOrder": "https://ca.test/order", "renewalInfo": "https://ca.test/ari"})";
+
+// RFC 3339 UTC time, as a renewalInfo suggestedWindow carries it.
+inline std::string rfc3339(std::chrono::sys_seconds t) {
+    const auto tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
 
 } // namespace acme::test

@@ -1,30 +1,19 @@
-#include <catch2/catch.hpp>
-
 #include "crypto/x509.hpp"
 #include "fake_transport.hpp"
 #include "ops/renew_plan.hpp"
 #include "renew/ari.hpp"
 #include "shell_helpers.hpp"
 
+#include <catch2/catch.hpp>
+
 using namespace acme;
 using namespace std::chrono;
 
 namespace {
 
-const char* k_ari_directory = R"({
-  "newNonce": "https://ca.test/nonce", "newAccount": "https://ca.test/account",
-  "newOrder": "https://ca.test/order", "renewalInfo": "https://ca.test/ari"})";
-
-std::string stamp(sys_seconds t) {
-    auto tt = system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&tt, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+sys_seconds now() {
+    return floor<seconds>(system_clock::now());
 }
-
-sys_seconds now() { return floor<seconds>(system_clock::now()); }
 
 struct Lineage {
     test::TempDir dir;
@@ -44,8 +33,7 @@ struct Lineage {
 };
 
 // Plans the lineage against a scripted CA: directory, then `answers`.
-ops::LineagePlan plan(Lineage& l, std::vector<http::Response> answers,
-                      test::FakeTransport** seen) {
+ops::LineagePlan plan(Lineage& l, std::vector<http::Response> answers, test::FakeTransport** seen) {
     ops::LineagePlan p;
     p.name = "ari";
     NullLogger log;
@@ -53,7 +41,7 @@ ops::LineagePlan plan(Lineage& l, std::vector<http::Response> answers,
         p, l.store, ops::RenewRequest{},
         [&] {
             auto t = std::make_unique<test::FakeTransport>();
-            t->push(200, k_ari_directory);
+            t->push(200, test::k_ari_directory_json);
             for (auto& a : answers) {
                 t->push(a.status, a.body, a.headers);
             }
@@ -67,8 +55,8 @@ ops::LineagePlan plan(Lineage& l, std::vector<http::Response> answers,
 http::Response window_answer(sys_seconds start, sys_seconds end, const std::string& retry_after) {
     http::Response r;
     r.status = 200;
-    r.body = R"({"suggestedWindow":{"start":")" + stamp(start) + R"(","end":")" + stamp(end) +
-             R"("}})";
+    r.body = R"({"suggestedWindow":{"start":")" + test::rfc3339(start) + R"(","end":")" +
+             test::rfc3339(end) + R"("}})";
     r.headers = {{"retry-after", retry_after}};
     return r;
 }

@@ -1,0 +1,87 @@
+// check --online's renewalInfo part against a scripted CA (Debian's Pebble
+// has no ARI, so this is where it is tested).
+#include "fake_transport.hpp"
+#include "ops/check_online.hpp"
+#include "shell_helpers.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace acme;
+using namespace std::chrono;
+
+namespace {
+
+// A lineage whose account is not in the store: the account part is UNKNOWN,
+// the renewalInfo part is what these cases look at.
+ops::LineageHealth check(const std::string& renewal_info_body, sys_seconds now) {
+    test::TempDir dir;
+    store::Store store(dir.path() / "home");
+    auto [cert, key] = test::openssl_cert(dir, "ari.test", 90, "0x1234");
+    store.activate_version("ari", store.write_version("ari", {cert, cert, cert, key}));
+    store.write_config("ari", {{"name", "ari"},
+                               {"domains", {"ari.test"}},
+                               {"server", "https://ca.test/dir"},
+                               {"solver", {{"kind", "standalone"}}}});
+    std::vector<ops::LineageHealth> all(1);
+    all[0].name = "ari";
+    NullLogger log;
+    ops::check_online(
+        store, all,
+        [&] {
+            auto t = std::make_unique<test::FakeTransport>();
+            t->push(200, test::k_ari_directory_json);
+            t->push(200, renewal_info_body);
+            return t;
+        },
+        now, log);
+    return all[0];
+}
+
+std::string window(sys_seconds start, sys_seconds end) {
+    return R"({"suggestedWindow":{"start":")" + test::rfc3339(start) + R"(","end":")" +
+           test::rfc3339(end) + R"("}})";
+}
+
+bool has_finding(const ops::LineageHealth& h, probe::Status status, const std::string& text) {
+    for (const auto& f : h.findings) {
+        if (f.status == status && f.message.find(text) != std::string::npos) {
+            return true;
+        }
+    }
+    return false;
+}
+
+const sys_seconds k_now = sys_days(2026y / 11 / 26) + hours(12);
+
+} // namespace
+
+TEST_CASE("a renewalInfo window that has passed is a WARNING", "[ops][check][ari]") {
+    const auto h = check(window(k_now - days(3), k_now - days(1)), k_now);
+    REQUIRE(h.online);
+    CHECK(h.online->ari_end == k_now - days(1));
+    CHECK(has_finding(h, probe::Status::warning, "has passed: run acmectl renew"));
+    CHECK(has_finding(h, probe::Status::unknown, "online account")); // no account stored
+    CHECK(h.online->ocsp == "none"); // a self-signed certificate names no responder
+}
+
+TEST_CASE("an open renewalInfo window is noted, not alarmed", "[ops][check][ari]") {
+    const auto h = check(window(k_now - days(1), k_now + days(1)), k_now);
+    REQUIRE(h.online);
+    CHECK(h.online->ari_start == k_now - days(1));
+    CHECK(has_finding(h, probe::Status::ok, "renewal window is open"));
+    CHECK_FALSE(has_finding(h, probe::Status::warning, "window"));
+}
+
+TEST_CASE("a future renewalInfo window adds no finding", "[ops][check][ari]") {
+    const auto h = check(window(k_now + days(20), k_now + days(22)), k_now);
+    REQUIRE(h.online);
+    CHECK(h.online->ari_start == k_now + days(20));
+    CHECK_FALSE(has_finding(h, probe::Status::ok, "window"));
+    CHECK_FALSE(has_finding(h, probe::Status::warning, "window"));
+}
+
+TEST_CASE("a malformed renewalInfo answer is UNKNOWN", "[ops][check][ari]") {
+    const auto h = check(R"({"suggestedWindow":"soon"})", k_now);
+    CHECK(has_finding(h, probe::Status::unknown, "renewalInfo answer is malformed"));
+    CHECK_FALSE(h.online->ari_start);
+}
