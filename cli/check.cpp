@@ -37,7 +37,8 @@ nlohmann::json online_json(const std::optional<acme::ops::OnlineHealth>& o) {
     return {{"account_status", text_or_null(o->account_status)},
             {"ari_window_start", time_or_null(o->ari_start)},
             {"ari_window_end", time_or_null(o->ari_end)},
-            {"ocsp", text_or_null(o->ocsp)}};
+            {"revocation", text_or_null(o->revocation)},
+            {"revocation_source", text_or_null(o->revocation_source)}};
 }
 
 nlohmann::json to_json(const LineageHealth& h) {
@@ -178,7 +179,7 @@ Command setup_check(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::Range(0, 3650))
         ->capture_default_str();
     sub->add_flag("--online", o->online,
-                  "Also ask the CA: account status, ARI renewal window, OCSP revocation status");
+                  "Also ask the CA: account status, ARI renewal window, revocation (OCSP or CRL)");
     sub->add_option("--format", o->format, "Output format")
         ->check(value_sets::one_of(value_sets::report_formats()))
         ->capture_default_str();

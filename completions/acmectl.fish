@@ -122,7 +122,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from revoke' -l reason -x -a 'uns
 complete -c acmectl -n '__fish_seen_subcommand_from check' -a '(__acmectl_lineages)' -d 'Lineages to check (default: all)'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l warn-days -x -d 'WARNING when fewer days are left'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l crit-days -x -d 'CRITICAL when fewer days are left'
-complete -c acmectl -n '__fish_seen_subcommand_from check' -l online -d 'Also ask the CA: account status, ARI renewal window, OCSP revocation status'
+complete -c acmectl -n '__fish_seen_subcommand_from check' -l online -d 'Also ask the CA: account status, ARI renewal window, revocation (OCSP or CRL)'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l format -x -a 'text json prometheus nagios' -d 'Output format'
 
 # expiry

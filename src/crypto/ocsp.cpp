@@ -73,8 +73,8 @@ std::string ocsp_request(const std::string& cert_pem, const std::string& issuer_
     return ossl::to_der(i2d_OCSP_REQUEST, request.get());
 }
 
-OcspAnswer parse_ocsp_response(const std::string& der, const std::string& cert_pem,
-                               const std::string& issuer_pem) {
+RevocationAnswer parse_ocsp_response(const std::string& der, const std::string& cert_pem,
+                                     const std::string& issuer_pem) {
     const auto cert = ossl::parse_certificate(cert_pem);
     const auto issuer = ossl::parse_certificate(issuer_pem);
     const auto basic = basic_response(der);
@@ -93,30 +93,17 @@ OcspAnswer parse_ocsp_response(const std::string& der, const std::string& cert_p
     if (OCSP_check_validity(this_update, next_update, skew_seconds, -1) != 1)
         refuse("it is not current (thisUpdate/nextUpdate)");
 
-    OcspAnswer answer;
-    answer.status = status == V_OCSP_CERTSTATUS_GOOD      ? OcspStatus::good
-                    : status == V_OCSP_CERTSTATUS_REVOKED ? OcspStatus::revoked
-                                                          : OcspStatus::unknown;
+    RevocationAnswer answer;
+    answer.status = status == V_OCSP_CERTSTATUS_GOOD      ? RevocationStatus::good
+                    : status == V_OCSP_CERTSTATUS_REVOKED ? RevocationStatus::revoked
+                                                          : RevocationStatus::unknown;
     answer.this_update = ossl::to_sys_seconds(this_update);
     if (next_update != nullptr)
         answer.next_update = ossl::to_sys_seconds(next_update);
     if (revoked_at != nullptr)
         answer.revoked_at = ossl::to_sys_seconds(revoked_at);
-    if (reason >= 0)
-        answer.reason = OCSP_crl_reason_str(reason);
+    answer.reason = revocation_reason_name(reason);
     return answer;
-}
-
-const char* ocsp_status_name(OcspStatus status) {
-    switch (status) {
-    case OcspStatus::good:
-        return "good";
-    case OcspStatus::revoked:
-        return "revoked";
-    case OcspStatus::unknown:
-        break;
-    }
-    return "unknown";
 }
 
 } // namespace acme::crypto

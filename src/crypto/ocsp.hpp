@@ -2,21 +2,11 @@
 // the verified answer. Transport is the caller's business.
 #pragma once
 
-#include <chrono>
-#include <optional>
+#include "crypto/revocation.hpp"
+
 #include <string>
 
 namespace acme::crypto {
-
-enum class OcspStatus { good, revoked, unknown };
-
-struct OcspAnswer {
-    OcspStatus status = OcspStatus::unknown;
-    std::optional<std::chrono::sys_seconds> revoked_at;
-    std::string reason; // RFC 5280 name (keyCompromise, ...), empty when not given
-    std::chrono::sys_seconds this_update{};
-    std::optional<std::chrono::sys_seconds> next_update;
-};
 
 // DER OCSPRequest asking about cert (SHA-1 CertID, as RFC 5019 requires
 // responders to understand). Throws Error(crypto) when a certificate is
@@ -27,9 +17,7 @@ std::string ocsp_request(const std::string& cert_pem, const std::string& issuer_
 // by the issuer or by a responder the issuer delegated to, about this very
 // certificate, and current (thisUpdate not in the future, nextUpdate not
 // past, 5 minutes of clock skew allowed). Throws Error(protocol) otherwise.
-OcspAnswer parse_ocsp_response(const std::string& der, const std::string& cert_pem,
-                               const std::string& issuer_pem);
-
-const char* ocsp_status_name(OcspStatus status);
+RevocationAnswer parse_ocsp_response(const std::string& der, const std::string& cert_pem,
+                                     const std::string& issuer_pem);
 
 } // namespace acme::crypto

@@ -86,6 +86,25 @@ std::vector<std::string> ocsp_urls(X509* cert) {
     return urls;
 }
 
+// The URIs of the CRL distribution points' full names (RFC 5280 §4.2.1.13).
+std::vector<std::string> crl_urls(const X509* cert) {
+    std::vector<std::string> urls;
+    const ossl::Ptr<CRL_DIST_POINTS, CRL_DIST_POINTS_free> points(static_cast<CRL_DIST_POINTS*>(
+        X509_get_ext_d2i(cert, NID_crl_distribution_points, nullptr, nullptr)));
+    for (int i = 0; points && i < sk_DIST_POINT_num(points.get()); ++i) {
+        const DIST_POINT* point = sk_DIST_POINT_value(points.get(), i);
+        if (point->distpoint == nullptr || point->distpoint->type != 0)
+            continue; // a name relative to the issuer: not a URL
+        const GENERAL_NAMES* names = point->distpoint->name.fullname;
+        for (int j = 0; j < sk_GENERAL_NAME_num(names); ++j) {
+            const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, j);
+            if (name->type == GEN_URI)
+                urls.push_back(string_bytes(name->d.uniformResourceIdentifier));
+        }
+    }
+    return urls;
+}
+
 } // namespace
 
 std::vector<std::string> split_pem_chain(const std::string& pem) {
@@ -118,6 +137,7 @@ CertInfo read_certificate(const std::string& pem_or_der) {
     info.aki_keyid = aki_keyid(cert.get());
     info.sans = certificate_sans(x);
     info.ocsp_urls = ocsp_urls(cert.get());
+    info.crl_urls = crl_urls(x);
     info.not_before = ossl::to_sys_seconds(X509_get0_notBefore(x));
     info.not_after = ossl::to_sys_seconds(X509_get0_notAfter(x));
     info.der = ossl::to_der(i2d_X509, x);

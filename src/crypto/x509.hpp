@@ -25,6 +25,7 @@ struct CertInfo {
     std::string sha256_hex;        // fingerprint of the DER, lower-case hex
     std::string der;               // the certificate itself (revokeCert sends it)
     std::vector<std::string> ocsp_urls; // OCSP responders named by the AIA extension
+    std::vector<std::string> crl_urls;  // CRL distribution points (URIs)
 };
 
 // Splits a PEM bundle into its certificates (each a full PEM block, in order).

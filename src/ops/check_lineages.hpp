@@ -26,7 +26,8 @@ struct OnlineHealth {
     std::string account_status; // valid, deactivated, revoked
     std::optional<SysSeconds> ari_start;
     std::optional<SysSeconds> ari_end;
-    std::string ocsp; // good, revoked, unknown; "none" when the certificate names no responder
+    std::string revocation;        // good, revoked, unknown; "none" when nothing to ask
+    std::string revocation_source; // "OCSP responder" or "CRL"
 };
 
 struct LineageHealth {

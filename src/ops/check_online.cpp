@@ -5,6 +5,7 @@
 #include "acme/problem.hpp"
 #include "common/error.hpp"
 #include "common/time_format.hpp"
+#include "crypto/crl.hpp"
 #include "crypto/ocsp.hpp"
 #include "crypto/x509.hpp"
 #include "ops/account_session.hpp"
@@ -51,10 +52,10 @@ class OnlineChecker {
         const auto cert_pem = store::read_file(dir / "cert.pem", max_pem_bytes);
         const auto cert = crypto::read_certificate(cert_pem);
         step(h, "renewalInfo", [&] { check_ari(h, ca, cert); });
-        step(h, "OCSP", [&] {
+        step(h, "revocation", [&] {
             const auto chain =
                 crypto::split_pem_chain(store::read_file(dir / "chain.pem", max_pem_bytes));
-            check_ocsp(h, cert, cert_pem, chain.front());
+            check_revocation(h, cert, cert_pem, chain.front());
         });
     }
 
@@ -129,33 +130,49 @@ class OnlineChecker {
         }
     }
 
-    void check_ocsp(LineageHealth& h, const crypto::CertInfo& cert, const std::string& cert_pem,
-                    const std::string& issuer_pem) {
-        if (cert.ocsp_urls.empty()) {
-            h.online->ocsp = "none";
+    // OCSP when the certificate names a responder, else the CRL it names
+    // (Let's Encrypt publishes CRLs only); "none" when it names neither.
+    void check_revocation(LineageHealth& h, const crypto::CertInfo& cert,
+                          const std::string& cert_pem, const std::string& issuer_pem) {
+        auto& online = *h.online;
+        crypto::RevocationAnswer answer;
+        if (!cert.ocsp_urls.empty()) {
+            online.revocation_source = "OCSP responder";
+            answer = crypto::parse_ocsp_response(
+                fetch(cert.ocsp_urls.front(), crypto::ocsp_request(cert_pem, issuer_pem)), cert_pem,
+                issuer_pem);
+        } else if (!cert.crl_urls.empty()) {
+            online.revocation_source = "CRL";
+            answer = crypto::check_crl(fetch(cert.crl_urls.front(), {}), cert_pem, issuer_pem);
+        } else {
+            online.revocation = "none";
             return;
         }
-        const auto& url = cert.ocsp_urls.front();
-        check_url(url, true, "the certificate's OCSP responder");
+        online.revocation = crypto::revocation_status_name(answer.status);
+        const auto source = "the CA's " + online.revocation_source;
+        if (answer.status == crypto::RevocationStatus::revoked) {
+            add_finding(h, Status::critical,
+                        source + " says revoked" +
+                            (answer.revoked_at ? " at " + iso8601_utc(*answer.revoked_at) : "") +
+                            (answer.reason.empty() ? "" : " (" + answer.reason + ")") +
+                            ": run acmectl renew --force");
+        } else if (answer.status == crypto::RevocationStatus::unknown) {
+            add_finding(h, Status::warning, source + " does not know this certificate");
+        }
+    }
+
+    // The body of a 200 answer: a POSTed OCSP request, or a GET when empty.
+    std::string fetch(const std::string& url, const std::string& ocsp_request) const {
+        check_url(url, true, "the certificate's revocation URL");
         const auto transport = m_transports();
-        const auto response = transport->post(url, crypto::ocsp_request(cert_pem, issuer_pem),
-                                              "application/ocsp-request");
+        const auto response = ocsp_request.empty()
+                                  ? transport->get(url)
+                                  : transport->post(url, ocsp_request, "application/ocsp-request");
         if (response.status != 200) {
             throw Error(ErrorKind::protocol,
                         url + " answered HTTP " + std::to_string(response.status));
         }
-        const auto answer = crypto::parse_ocsp_response(response.body, cert_pem, issuer_pem);
-        h.online->ocsp = crypto::ocsp_status_name(answer.status);
-        if (answer.status == crypto::OcspStatus::revoked) {
-            add_finding(h, Status::critical,
-                        "the CA's OCSP responder says revoked" +
-                            (answer.revoked_at ? " at " + iso8601_utc(*answer.revoked_at) : "") +
-                            (answer.reason.empty() ? "" : " (" + answer.reason + ")") +
-                            ": run acmectl renew --force");
-        } else if (answer.status == crypto::OcspStatus::unknown) {
-            add_finding(h, Status::warning,
-                        "the CA's OCSP responder does not know this certificate");
-        }
+        return response.body;
     }
 
     const store::Store& m_store;

@@ -1,6 +1,7 @@
 // acmectl check --online: what the CA says about each lineage, added to the
 // local verdicts of check_lineages: the account's status, the ARI renewal
-// window (RFC 9773) and the certificate's revocation status by OCSP.
+// window (RFC 9773) and the certificate's revocation status (OCSP, or the
+// CRL when the certificate names no OCSP responder).
 #pragma once
 
 #include "common/log.hpp"

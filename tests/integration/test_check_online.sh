@@ -66,12 +66,12 @@ tab=$'\t'
 # No responder listening: the CA cannot be asked, UNKNOWN, and the account part still answers.
 expect_exit 3 "${CHECK[@]}" on
 expect_eq "$(json '.lineages[0].online.account_status')" valid "account status"
-expect_contains "$(json '.lineages[0].findings[].message')" "online OCSP" "unreachable responder"
+expect_contains "$(json '.lineages[0].findings[].message')" "online revocation: cannot connect to 127.0.0.1:$OCSP_PORT" "unreachable responder"
 
 start_ocsp_responder
 ocsp_answers "V${tab}300101000000Z${tab}${tab}${serial}${tab}unknown${tab}${subject}" issuer
 expect_exit 0 "${CHECK[@]}" on
-expect_eq "$(json '.lineages[0].online.ocsp')" good "good"
+expect_eq "$(json '.lineages[0].online.revocation')" good "good"
 expect_eq "$(json '.status')" OK "overall"
 
 ocsp_answers "R${tab}300101000000Z${tab}260101000000Z,keyCompromise${tab}${serial}${tab}unknown${tab}${subject}" issuer
@@ -93,7 +93,7 @@ expect_eq "$(jq -r '.lineages[0].online' <<<"$OUT")" null "no online part"
 ocsp_answers "V${tab}300101000000Z${tab}${tab}${serial}${tab}unknown${tab}${subject}" issuer
 expect_exit 0 "$ACMECTL" register --home "$HOME_DIR" --ca-bundle "$CA" --server "$SERVER" --deactivate --yes
 expect_exit 2 "${CHECK[@]}" on
-expect_eq "$(json '.lineages[0].online.ocsp')" good "still good at the CA"
+expect_eq "$(json '.lineages[0].online.revocation')" good "still good at the CA"
 expect_contains "$(json '.lineages[0].online.account_status')" refused "account status"
 expect_eq "$(json '.lineages[0].status')" CRITICAL "lineage status"
 expect_contains "$(json '.lineages[0].findings[] | select(.status == "CRITICAL") | .message')" \
