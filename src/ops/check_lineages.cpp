@@ -1,8 +1,5 @@
 #include "ops/check_lineages.hpp"
 
-#include <algorithm>
-#include <sys/stat.h>
-
 #include "common/error.hpp"
 #include "common/time_format.hpp"
 #include "crypto/key.hpp"
@@ -11,6 +8,9 @@
 #include "ops/lineage_state.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
+
+#include <algorithm>
+#include <sys/stat.h>
 
 namespace acme::ops {
 
@@ -116,16 +116,18 @@ void check_state(LineageHealth& h, const store::Store& store) {
         h.due = state.ari->chosen;
     }
     if (state.consecutive_failures > 0) {
-        add(h, Status::warning, std::to_string(state.consecutive_failures) +
-                                    " renewal failure(s) in a row, last: " + state.last_error);
+        add(h, Status::warning,
+            std::to_string(state.consecutive_failures) +
+                " renewal failure(s) in a row, last: " + state.last_error);
     }
     if (!state.last_deploy_error.empty()) {
         add(h, Status::warning, "last deploy hook failed: " + state.last_deploy_error);
     }
     if (!state.revoked_serial.empty()) {
         h.revoked = true;
-        add(h, Status::critical, "the current certificate was revoked (" +
-                                     state.revoked_reason + "); renew will replace it");
+        add(h, Status::critical,
+            "the current certificate was revoked (" + state.revoked_reason +
+                "); renew will replace it");
     }
 }
 
@@ -170,6 +172,27 @@ std::vector<LineageHealth> check_lineages(const store::Store& store,
         out.push_back(check_one(store, name, thresholds, now));
     }
     return out;
+}
+
+void check_served(std::vector<LineageHealth>& lineages, const store::Store& store,
+                  const ServedOptions& options, SysSeconds now) {
+    std::vector<std::string> names;
+    for (const auto& h : lineages) {
+        names.push_back(h.name);
+    }
+    auto served = probe_served(store, names, options, now);
+    for (std::size_t i = 0; i < lineages.size(); ++i) {
+        auto& h = lineages[i];
+        if (!served[i].error.empty()) {
+            add(h, Status::unknown, "served: " + served[i].error);
+        }
+        for (const auto& e : served[i].endpoints) {
+            if (e.verdict.status != Status::ok) {
+                add(h, e.verdict.status, e.label + " " + e.verdict.message);
+            }
+        }
+        h.served = std::move(served[i].endpoints);
+    }
 }
 
 } // namespace acme::ops

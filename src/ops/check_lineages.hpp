@@ -2,13 +2,14 @@
 // monitoring verdicts (OK / WARNING / CRITICAL / UNKNOWN) with reasons.
 #pragma once
 
+#include "ops/served_probe.hpp"
+#include "probe/report.hpp"
+#include "store/store.hpp"
+
 #include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "probe/report.hpp"
-#include "store/store.hpp"
 
 namespace acme::ops {
 
@@ -34,6 +35,8 @@ struct LineageHealth {
     std::string last_error;
     std::vector<std::string> deploy_hooks;
     bool revoked = false;
+    // check --served: what each endpoint serves (nullopt when not asked)
+    std::optional<std::vector<ServedEndpointReport>> served;
 };
 
 // Checks the given lineages (all when names is empty): current/ and its four
@@ -45,5 +48,12 @@ struct LineageHealth {
 std::vector<LineageHealth> check_lineages(const store::Store& store,
                                           const std::vector<std::string>& names,
                                           const probe::Thresholds& thresholds, SysSeconds now);
+
+// check --served: probes every endpoint of the lineages (all at once, each
+// bounded by options.timeout), records what they serve and adds a finding
+// for each endpoint not serving the current certificate (see classify_served)
+// and an UNKNOWN one for a lineage that cannot be checked.
+void check_served(std::vector<LineageHealth>& lineages, const store::Store& store,
+                  const ServedOptions& options, SysSeconds now);
 
 } // namespace acme::ops
