@@ -184,7 +184,7 @@ Command setup_deploy_hook(CLI::App& app, const GlobalOptions& global) {
     auto* add = sub->add_option("--add", o->add, "Add a command (split like a shell, no shell)");
     auto* remove = sub->add_option("--remove", o->remove, "Remove hook number N (see --list)")
                        ->check(CLI::PositiveNumber);
-    auto* list = sub->add_flag("--list", o->list, "List the lineage's deploy hooks");
+    auto* list = sub->add_flag("--list", o->list, "List the lineage's deploy hooks and endpoints");
     auto* install = sub->add_option("--install-to", o->install_to,
                                     "Add a step copying the certificate to PATH before commands");
     auto* what = sub->add_option("--what", o->what, "What --install-to writes")
@@ -202,7 +202,9 @@ Command setup_deploy_hook(CLI::App& app, const GlobalOptions& global) {
                                 ->check(CLI::PositiveNumber);
     auto* clear = sub->add_flag("--clear-endpoints", o->clear_endpoints,
                                 "Remove every endpoint (the defaults apply again)");
-    auto* verify = add_verify_flags(*sub, o->verify, "running the hooks now");
+    auto* verify = add_verify_flags(*sub, o->verify,
+                                    "After running the hooks now, wait until every endpoint "
+                                    "serves the current certificate; fail if one does not");
     const std::vector<CLI::Option*> changes = {add,      remove,          list, install,
                                                endpoint, remove_endpoint, clear};
     for (auto* a : {endpoint, remove_endpoint, clear, verify}) {

@@ -191,7 +191,9 @@ Command setup_renew(CLI::App& app, const GlobalOptions& global) {
     sub->add_option("--hook-timeout", o->hook_timeout, "Seconds a hook may run")
         ->check(CLI::Range(1, 86400))
         ->capture_default_str();
-    add_verify_flags(*sub, o->verify, "a lineage's deploy hooks succeeded");
+    add_verify_flags(*sub, o->verify,
+                     "After a lineage's deploy hooks succeeded, wait until every endpoint serves "
+                     "the new certificate; a deploy failure if one does not");
     return {sub, [&global, o] { return run_renew(global, *o); }};
 }
 

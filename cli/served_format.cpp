@@ -14,11 +14,8 @@ CLI::Option* add_endpoint_flags(CLI::App& app, EndpointFlags& flags) {
     return endpoint;
 }
 
-CLI::Option* add_verify_flags(CLI::App& app, VerifyFlags& flags, const std::string& when) {
-    auto* verify = app.add_flag("--verify-served", flags.verify,
-                                "After " + when +
-                                    ", wait until every endpoint serves the "
-                                    "new certificate; fail if one does not");
+CLI::Option* add_verify_flags(CLI::App& app, VerifyFlags& flags, const std::string& help) {
+    auto* verify = app.add_flag("--verify-served", flags.verify, help);
     app.add_option("--verify-wait", flags.wait, "Seconds --verify-served waits at most")
         ->check(CLI::Range(0, 3600))
         ->capture_default_str()

@@ -23,8 +23,8 @@ struct VerifyFlags {
 
 // Adds --endpoint (repeatable) and --endpoint-sni; returns the --endpoint option.
 CLI::Option* add_endpoint_flags(CLI::App& app, EndpointFlags& flags);
-// Adds --verify-served and --verify-wait; returns the --verify-served option.
-CLI::Option* add_verify_flags(CLI::App& app, VerifyFlags& flags, const std::string& when);
+// Adds --verify-served (described by help) and --verify-wait; returns --verify-served.
+CLI::Option* add_verify_flags(CLI::App& app, VerifyFlags& flags, const std::string& help);
 // The parsed --endpoint values. Throws acme::Error(usage) naming a bad one.
 std::vector<acme::ops::ServedEndpoint> parse_endpoints(const EndpointFlags& flags);
 

@@ -102,14 +102,14 @@ complete -c acmectl -n '__fish_seen_subcommand_from renew' -l post-hook -x -d 'R
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l failure-hook -x -d 'Run once after the others when any lineage failed (repeatable); gets ACMECTL_FAILED and ACMECTL_FAILURE_REPORT'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l run-deploy-hooks -d 'With --dry-run: run deploy hooks on the dry-run certificate (ACMECTL_DRY_RUN=1)'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l hook-timeout -x -d 'Seconds a hook may run'
-complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-served -d 'After a lineage\'s deploy hooks succeeded, wait until every endpoint serves the new certificate; fail if one does not'
+complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-served -d 'After a lineage\'s deploy hooks succeeded, wait until every endpoint serves the new certificate; a deploy failure if one does not'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-wait -x -d 'Seconds --verify-served waits at most'
 
 # deploy-hook
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -a '(__acmectl_lineages)' -d 'Lineage name'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l add -x -d 'Add a command (split like a shell, no shell)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l remove -x -d 'Remove hook number N (see --list)'
-complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l list -d 'List the lineage\'s deploy hooks'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l list -d 'List the lineage\'s deploy hooks and endpoints'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l install-to -r -F -d 'Add a step copying the certificate to PATH before commands'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l what -x -a 'fullchain cert chain key combined' -d 'What --install-to writes'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l mode -x -d 'Octal mode for --install-to (default 0644, 0600 for key and combined)'
@@ -119,7 +119,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l endpoint -x 
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l endpoint-sni -x -d 'Name sent as SNI to the --endpoint(s) (default: the lineage\'s name)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l remove-endpoint -x -d 'Remove endpoint number N (see --list)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l clear-endpoints -d 'Remove every endpoint (the defaults apply again)'
-complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l verify-served -d 'After running the hooks now, wait until every endpoint serves the new certificate; fail if one does not'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l verify-served -d 'After running the hooks now, wait until every endpoint serves the current certificate; fail if one does not'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l verify-wait -x -d 'Seconds --verify-served waits at most'
 
 # revoke

@@ -73,7 +73,6 @@ ServedEndpoint endpoint_from_json(const nlohmann::json& item) {
 
 // A DNS name to send as SNI, normalised; wildcards and addresses are no server names.
 std::string parse_sni(const std::string& sni) {
-    const std::string why = "give a DNS name (no wildcard, no address)";
     Identifier id;
     try {
         id = parse_identifier(sni);
@@ -81,7 +80,8 @@ std::string parse_sni(const std::string& sni) {
         throw Error(ErrorKind::usage, "bad endpoint SNI '" + sni + "': " + e.what());
     }
     if (id.type != "dns" || is_wildcard(id.value)) {
-        throw Error(ErrorKind::usage, "bad endpoint SNI '" + sni + "': " + why);
+        throw Error(ErrorKind::usage,
+                    "bad endpoint SNI '" + sni + "': give a DNS name (no wildcard, no address)");
     }
     return id.value;
 }

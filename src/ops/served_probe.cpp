@@ -76,7 +76,7 @@ Prepared prepare(const store::Store& store, const std::string& name) {
     try {
         p.endpoints = effective_endpoints(store.read_config(name));
         if (p.endpoints.empty()) {
-            p.out.error = "no endpoints to check (only wildcard names): set them with "
+            p.out.error = "no endpoints (its names are all wildcards): set them with "
                           "acmectl deploy-hook " +
                           name + " --endpoint HOST[:PORT]";
             return p;
@@ -89,19 +89,27 @@ Prepared prepare(const store::Store& store, const std::string& name) {
     return p;
 }
 
-std::vector<ServedEndpointReport> probe_endpoints(const std::vector<ServedEndpoint>& endpoints,
-                                                  const LineagePrints& prints,
-                                                  const ServedOptions& options) {
+// Probes the endpoints of every lineage at once and classifies what each serves.
+std::vector<ServedLineage> probe_prepared(std::vector<Prepared> lineages,
+                                          const ServedOptions& options, SysSeconds at) {
     std::vector<probe::ProbeTarget> targets;
-    std::transform(endpoints.begin(), endpoints.end(), std::back_inserter(targets), target_of);
+    for (const auto& p : lineages) {
+        std::transform(p.endpoints.begin(), p.endpoints.end(), std::back_inserter(targets),
+                       target_of);
+    }
     probe::ProbeOptions probe_options;
     probe_options.timeout = options.timeout;
     const auto results = probe::probe_all(targets, probe_options);
-    std::vector<ServedEndpointReport> reports;
-    for (std::size_t i = 0; i < endpoints.size(); ++i) {
-        reports.push_back(report_of(endpoints[i], results[i], prints, now(), options.crit_days));
+    std::vector<ServedLineage> out;
+    std::size_t next = 0;
+    for (auto& p : lineages) {
+        for (const auto& e : p.endpoints) {
+            p.out.endpoints.push_back(
+                report_of(e, results[next++], p.prints, at, options.crit_days));
+        }
+        out.push_back(std::move(p.out));
     }
-    return reports;
+    return out;
 }
 
 bool all_current(const std::vector<ServedEndpointReport>& reports) {
@@ -146,50 +154,30 @@ std::vector<ServedLineage> probe_served(const store::Store& store,
                                         const std::vector<std::string>& names,
                                         const ServedOptions& options, SysSeconds at) {
     std::vector<Prepared> lineages;
-    std::vector<probe::ProbeTarget> targets;
     for (const auto& name : names) {
         lineages.push_back(prepare(store, name));
-        for (const auto& e : lineages.back().endpoints) {
-            targets.push_back(target_of(e));
-        }
     }
-    probe::ProbeOptions probe_options;
-    probe_options.timeout = options.timeout;
-    const auto results = probe::probe_all(targets, probe_options);
-    std::vector<ServedLineage> out;
-    std::size_t next = 0;
-    for (auto& p : lineages) {
-        for (const auto& e : p.endpoints) {
-            p.out.endpoints.push_back(
-                report_of(e, results[next++], p.prints, at, options.crit_days));
-        }
-        out.push_back(std::move(p.out));
-    }
-    return out;
+    return probe_prepared(std::move(lineages), options, at);
 }
 
 VerifyResult verify_served(const store::Store& store, const std::string& name,
                            std::chrono::seconds wait, Logger& log) {
-    const auto endpoints = effective_endpoints(store.read_config(name));
-    if (endpoints.empty()) {
-        return {false,
-                "no endpoints to verify (only wildcard names): set them with "
-                "acmectl deploy-hook " +
-                    name + " --endpoint HOST[:PORT]",
-                {}};
+    const Prepared lineage = prepare(store, name);
+    if (!lineage.out.error.empty()) {
+        return {false, lineage.out.error, {}};
     }
-    const auto prints = read_lineage_prints(store, name);
     const auto deadline = Clock::now() + wait;
     for (int round = 1;; ++round) {
         const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
         ServedOptions options;
         options.timeout = std::clamp(left, milliseconds(1000), k_max_probe_timeout);
-        auto reports = probe_endpoints(endpoints, prints, options);
+        auto reports = std::move(probe_prepared({lineage}, options, now()).front().endpoints);
         if (all_current(reports)) {
-            log.info(name + ": every endpoint serves version " + std::to_string(prints.current));
+            log.info(name + ": every endpoint serves version " +
+                     std::to_string(lineage.prints.current));
             return {true, "", std::move(reports)};
         }
-        if (Clock::now() >= deadline || round >= 10000) {
+        if (Clock::now() >= deadline || round >= 10000) { // a net: the deadline ends it
             return {false, failure_message(reports, wait), std::move(reports)};
         }
         log.debug(name + ": round " + std::to_string(round) + ": not yet served everywhere");

@@ -55,8 +55,8 @@ struct VerifyResult {
 };
 
 // Polls the lineage's endpoints until every one serves the current
-// certificate or wait has passed (one more round is always made). Throws
-// Error(config) when the lineage has no current version.
+// certificate or wait has passed (at least one round is made). A lineage that
+// cannot be checked (see probe_served) is a failed result, never thrown.
 VerifyResult verify_served(const store::Store& store, const std::string& name,
                            std::chrono::seconds wait, Logger& log);
 
