@@ -67,7 +67,11 @@ expect_exit 1 "${RENEW[@]}" --verify-served --verify-wait 0
 expect_contains "$ERR" "web: renewed, but served check failed: not served after 0 s: $EP serves version 1" \
   "renew text"
 
-# 4. deploy-hook NAME --verify-served runs the reload and sees version 4 served.
+# 4. deploy-hook NAME --verify-served: fails while the hook does not reload,
+# then runs the reload and sees version 4 served.
+expect_exit 1 "$ACMECTL" deploy-hook --home "$HOME_DIR" $NAME --verify-served --verify-wait 1
+expect_contains "$ERR" "web: served check failed: not served after 1 s: $EP serves version 1" \
+  "deploy-hook --verify-served text"
 expect_exit 0 "$ACMECTL" deploy-hook --home "$HOME_DIR" $NAME --remove 1
 expect_exit 0 "$ACMECTL" deploy-hook --home "$HOME_DIR" $NAME --add "$(nginx_reload_hook)"
 expect_exit 0 "$ACMECTL" deploy-hook --home "$HOME_DIR" $NAME --verify-served --json
