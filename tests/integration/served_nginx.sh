@@ -6,7 +6,8 @@
 # store in TEST_TMP is private) and as an ordinary user (no `user` directive).
 #
 #   NGINX_PREFIX, NGINX_CONF      for `nginx -s reload -c $NGINX_CONF -p $NGINX_PREFIX`
-#   nginx_server PORT CERT KEY    adds a TLS server block (before start_nginx)
+#   nginx_server LISTEN CERT KEY  adds a TLS server block on LISTEN (127.0.0.1:PORT or
+#                                 [::1]:PORT), before start_nginx
 #   start_nginx                   writes the config, starts nginx, waits for every port
 #   nginx_reload_hook             the deploy hook that reloads it (no shell needed)
 #   served_fingerprint PORT SNI   SHA-256 of the leaf nginx serves there
@@ -20,7 +21,7 @@ command -v nginx >/dev/null || fail "nginx is not installed (scripts/bootstrap i
 NGINX_PREFIX=$TEST_TMP/nginx
 NGINX_CONF=$NGINX_PREFIX/nginx.conf
 _nginx_servers=""
-_nginx_ports=()
+_nginx_listen=()
 mkdir -p "$NGINX_PREFIX/tmp" "$NGINX_PREFIX/logs"
 
 loopback_ports() { # N: all bound at once, so they differ
@@ -31,14 +32,14 @@ for s in socks:
 print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
 }
 
-nginx_server() { # PORT CERT KEY
-  _nginx_ports+=("$1")
+nginx_server() { # LISTEN CERT KEY
+  _nginx_listen+=("$1")
   _nginx_servers+="
     server {
-        listen 127.0.0.1:$1 ssl;
+        listen $1 ssl;
         ssl_certificate $2;
         ssl_certificate_key $3;
-        location / { return 200 \"port $1\\n\"; }
+        location / { return 200 \"$1\\n\"; }
     }"
 }
 
@@ -65,8 +66,8 @@ $_nginx_servers
 CONF
 }
 
-start_nginx() { # after nginx_server ...: start it and wait until every port shakes hands
-  local pid i port
+start_nginx() { # after nginx_server ...: start it and wait until each address shakes hands
+  local pid i listen
   _nginx_write_conf
   nginx -t -q -c "$NGINX_CONF" -p "$NGINX_PREFIX" -e "$NGINX_PREFIX/logs/error.log" \
     2>"$NGINX_PREFIX/logs/test.log" || fail "nginx -t: $(cat "$NGINX_PREFIX/logs/test.log")"
@@ -75,15 +76,15 @@ start_nginx() { # after nginx_server ...: start it and wait until every port sha
     </dev/null >"$NGINX_PREFIX/logs/stdout.log" 2>&1 &
   pid=$!
   on_exit "_stop_pid $pid"
-  for port in "${_nginx_ports[@]}"; do
-    for ((i = 0; i < 100; i++)); do # at most ~10 s per port
-      if curl -sk --max-time 1 -o /dev/null "https://127.0.0.1:$port/"; then
+  for listen in "${_nginx_listen[@]}"; do
+    for ((i = 0; i < 100; i++)); do # at most ~10 s per address
+      if curl -sk --max-time 1 -o /dev/null "https://$listen/"; then
         break
       fi
       kill -0 "$pid" 2>/dev/null || fail "nginx exited: $(tail -n 5 "$NGINX_PREFIX/logs/error.log")"
       sleep 0.1
     done
-    ((i < 100)) || fail "nginx did not answer on port $port within 10 s"
+    ((i < 100)) || fail "nginx did not answer on $listen within 10 s"
   done
 }
 

@@ -36,8 +36,15 @@ expect_eq "$(json '.endpoints | length')" 3 "endpoints after adding a duplicate"
 expect_eq "$(json '.effective_endpoints[0].sni')" served.multi.example "derived SNI"
 
 make_self_signed foreign foreign.example DNS:foreign.example 30
-nginx_server "$P_OK" "$DIR/current/fullchain.pem" "$DIR/current/privkey.pem"
-nginx_server "$P_FOREIGN" "$PKI/foreign.pem" "$PKI/foreign.key"
+nginx_server "127.0.0.1:$P_OK" "$DIR/current/fullchain.pem" "$DIR/current/privkey.pem"
+nginx_server "127.0.0.1:$P_FOREIGN" "$PKI/foreign.pem" "$PKI/foreign.key"
+# The same server on IPv6 loopback, when there is one.
+V6=0
+if python3 -c 'import socket, sys; socket.socket(socket.AF_INET6).bind(("::1", int(sys.argv[1])))' \
+  "$P_OK" 2>/dev/null; then
+  V6=1
+  nginx_server "[::1]:$P_OK" "$DIR/current/fullchain.pem" "$DIR/current/privkey.pem"
+fi
 start_nginx
 
 expect_exit 3 "${C[@]}" --json --timeout 5
@@ -58,6 +65,16 @@ expect_contains "$OUT" "WARNING: 127.0.0.1:$P_FOREIGN serves a certificate that 
 expect_exit 1 "${D[@]}" --remove-endpoint 7
 expect_contains "$ERR" "no endpoint number 7" "remove out of range"
 expect_exit 64 "${D[@]}" --remove-endpoint 1 --add /bin/true
+
+if ((V6)); then
+  expect_exit 0 "${D[@]}" --endpoint "[::1]:$P_OK"
+  expect_contains "$OUT" "endpoint 3. [::1]:$P_OK" "list with IPv6"
+  expect_exit 1 "${C[@]}" --json
+  expect_eq "$(json '.lineages[0].served[2].outcome')" current "outcome on [::1]"
+  expect_eq "$(json '.lineages[0].served[2].host')" ::1 "IPv6 host"
+else
+  echo "note: no IPv6 loopback, [::1] endpoint not tried" >&2
+fi
 
 # Back to the defaults (the lineage's names on 443; not probed here: no DNS).
 expect_exit 0 "${D[@]}" --clear-endpoints

@@ -20,7 +20,7 @@ expect_exit 0 "${ISSUE[@]}" -d served.reload.example --name $NAME --deploy-hook 
   --endpoint "$EP" --endpoint-sni served.reload.example
 expect_eq "$(jq -c .endpoints "$DIR/config.json")" \
   "[{\"host\":\"127.0.0.1\",\"port\":$P,\"sni\":\"served.reload.example\"}]" "config.json endpoints"
-nginx_server "$P" "$DIR/current/fullchain.pem" "$DIR/current/privkey.pem"
+nginx_server "$EP" "$DIR/current/fullchain.pem" "$DIR/current/privkey.pem"
 start_nginx
 
 # 1. Freshly issued and served: OK.
