@@ -66,10 +66,11 @@ void list_endpoints(const acme::store::Store& store, const std::string& name) {
         return;
     }
     std::cout << "endpoints: the default (each non-wildcard name on port 443):";
-    for (const auto& e : acme::ops::effective_endpoints(store.read_config(name))) {
+    const auto defaults = acme::ops::effective_endpoints(store.read_config(name));
+    for (const auto& e : defaults) {
         std::cout << ' ' << acme::ops::endpoint_label(e);
     }
-    std::cout << '\n';
+    std::cout << (defaults.empty() ? " none, set them with --endpoint\n" : "\n");
 }
 
 int list_hooks(const GlobalOptions& g, const acme::store::Store& store, const std::string& name) {
