@@ -4,8 +4,10 @@
 #include "common/time_format.hpp"
 #include "ops/check_lineages.hpp"
 #include "ops/check_online.hpp"
+#include "served_format.hpp"
 #include "value_sets.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 namespace acmectl {
@@ -13,6 +15,7 @@ namespace acmectl {
 namespace {
 
 using acme::ops::LineageHealth;
+using acme::ops::Served;
 using acme::probe::Status;
 
 struct CheckOptions {
@@ -21,6 +24,8 @@ struct CheckOptions {
     int crit_days = 7;
     std::string format = "text";
     bool online = false;
+    bool served = false;
+    int timeout = 10;
 };
 
 nlohmann::json time_or_null(const std::optional<acme::ops::SysSeconds>& t) {
@@ -60,7 +65,8 @@ nlohmann::json to_json(const LineageHealth& h) {
             {"last_error", h.last_error.empty() ? nlohmann::json() : nlohmann::json(h.last_error)},
             {"revoked", h.revoked},
             {"deploy_hooks", h.deploy_hooks},
-            {"online", online_json(h.online)}};
+            {"online", online_json(h.online)},
+            {"served", h.served ? served_json(*h.served) : nlohmann::json()}};
 }
 
 void print_text(const std::vector<LineageHealth>& all) {
@@ -78,6 +84,11 @@ void print_text(const std::vector<LineageHealth>& all) {
         std::cout << '\n';
         for (const auto& f : h.findings) {
             std::cout << "    " << acme::probe::status_name(f.status) << ": " << f.message << '\n';
+        }
+        for (const auto& e : h.served.value_or(std::vector<acme::ops::ServedEndpointReport>{})) {
+            if (e.verdict.status == Status::ok) { // the others are findings already
+                std::cout << "    OK: " << e.label << ' ' << e.verdict.message << '\n';
+            }
         }
     }
 }
@@ -100,7 +111,21 @@ std::optional<double> seconds_of(const std::optional<acme::ops::SysSeconds>& t) 
     return static_cast<double>(t->time_since_epoch().count());
 }
 
-void print_prometheus(const std::vector<LineageHealth>& all) {
+// One sample per served endpoint (check --served).
+void served_metric(const char* name, const char* help, const std::vector<LineageHealth>& all,
+                   const std::function<int(const acme::ops::ServedEndpointReport&)>& value) {
+    std::cout << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " gauge\n";
+    for (const auto& h : all) {
+        for (const auto& e : h.served.value_or(std::vector<acme::ops::ServedEndpointReport>{})) {
+            std::cout << name << "{name=\"" << acme::probe::prometheus_label_value(h.name)
+                      << "\",endpoint=\"" << acme::probe::prometheus_label_value(e.label)
+                      << "\",sni=\"" << acme::probe::prometheus_label_value(e.endpoint.sni)
+                      << "\"} " << value(e) << '\n';
+        }
+    }
+}
+
+void print_prometheus(const std::vector<LineageHealth>& all, bool served) {
     metric("acmectl_lineage_status", "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN", all,
            [](const auto& h) { return static_cast<double>(h.status); });
     metric("acmectl_lineage_not_after_timestamp_seconds", "notAfter of the current certificate",
@@ -113,14 +138,25 @@ void print_prometheus(const std::vector<LineageHealth>& all) {
            [](const auto& h) { return static_cast<double>(h.consecutive_failures); });
     metric("acmectl_lineage_revoked", "1 when the current certificate was revoked", all,
            [](const auto& h) { return h.revoked ? 1.0 : 0.0; });
+    if (served) {
+        served_metric("acmectl_lineage_served_current",
+                      "1 when the endpoint serves the current certificate", all,
+                      [](const auto& e) { return e.verdict.outcome == Served::current ? 1 : 0; });
+        served_metric("acmectl_lineage_served_status",
+                      "What the endpoint serves: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN", all,
+                      [](const auto& e) { return static_cast<int>(e.verdict.status); });
+    }
 }
 
 void print_nagios(const std::vector<LineageHealth>& all, Status overall, const CheckOptions& o) {
     std::cout << "CHECK " << acme::probe::status_name(overall) << " - " << all.size()
               << " lineage(s)";
     for (const auto& h : all) {
-        if (h.status != Status::ok && !h.findings.empty()) {
-            std::cout << "; " << h.name << ": " << h.findings.front().message;
+        // The finding that set the lineage's status explains it best.
+        const auto worst = std::find_if(h.findings.begin(), h.findings.end(),
+                                        [&h](const auto& f) { return f.status == h.status; });
+        if (h.status != Status::ok && worst != h.findings.end()) {
+            std::cout << "; " << h.name << ": " << worst->message;
         }
     }
     std::cout << " |";
@@ -145,6 +181,12 @@ int run_check(const GlobalOptions& g, const CheckOptions& o) {
         acme::ops::check_online(
             store, all, [&g] { return make_transport(g); }, now, log);
     }
+    if (o.served) {
+        acme::ops::ServedOptions served;
+        served.timeout = std::chrono::seconds(o.timeout);
+        served.crit_days = o.crit_days;
+        acme::ops::check_served(all, store, served, now);
+    }
     Status overall = Status::ok;
     for (const auto& h : all) {
         overall = acme::probe::worst(overall, h.status);
@@ -157,7 +199,7 @@ int run_check(const GlobalOptions& g, const CheckOptions& o) {
         }
         print_json({{"status", acme::probe::status_name(overall)}, {"lineages", lineages}});
     } else if (format == "prometheus") {
-        print_prometheus(all);
+        print_prometheus(all, o.served);
     } else if (format == "nagios") {
         print_nagios(all, overall, o);
     } else {
@@ -183,6 +225,12 @@ Command setup_check(CLI::App& app, const GlobalOptions& global) {
     sub->add_option("--format", o->format, "Output format")
         ->check(value_sets::one_of(value_sets::report_formats()))
         ->capture_default_str();
+    auto* served = sub->add_flag(
+        "--served", o->served, "Also probe each endpoint: does it serve the current certificate?");
+    sub->add_option("--timeout", o->timeout, "Seconds each --served probe may take")
+        ->check(CLI::Range(1, 300))
+        ->capture_default_str()
+        ->needs(served);
     // Monitoring-plugin convention: a check that cannot run is UNKNOWN (3).
     return {sub, [&global, o] {
                 try {

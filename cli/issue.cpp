@@ -1,7 +1,4 @@
 // acmectl issue: obtain a certificate for names and store it as a lineage.
-#include <iostream>
-#include <unistd.h>
-
 #include "acme/client.hpp"
 #include "commands.hpp"
 #include "common/error.hpp"
@@ -9,8 +6,12 @@
 #include "crypto/key.hpp"
 #include "ops/account_session.hpp"
 #include "ops/issue_certificate.hpp"
+#include "served_format.hpp"
 #include "store/store.hpp"
 #include "value_sets.hpp"
+
+#include <iostream>
+#include <unistd.h>
 
 namespace acmectl {
 
@@ -40,6 +41,7 @@ struct IssueOptions {
     std::vector<std::string> emails;
     bool agree_tos = false;
     std::vector<std::string> deploy_hooks;
+    EndpointFlags endpoints;
 };
 
 // --manual: the instructions go to stderr, Enter on the terminal confirms.
@@ -117,6 +119,9 @@ acme::ops::IssueRequest make_request(const GlobalOptions& g, const IssueOptions&
     if (!o.deploy_hooks.empty()) {
         r.hooks = {{"deploy", o.deploy_hooks}, {"install", nlohmann::json::array()}};
     }
+    if (!o.endpoints.endpoints.empty()) {
+        r.endpoints = acme::ops::endpoints_to_json(parse_endpoints(o.endpoints));
+    }
     return r;
 }
 
@@ -162,8 +167,8 @@ nlohmann::json to_json(const acme::ops::IssueResult& r) {
 
 void print_text(const acme::ops::IssueResult& r) {
     if (r.status == "exists") {
-        std::cout << "Certificate " << r.name << " exists (version " << r.version
-                  << "), expires " << acme::iso8601_utc(r.cert.not_after) << ", due for renewal "
+        std::cout << "Certificate " << r.name << " exists (version " << r.version << "), expires "
+                  << acme::iso8601_utc(r.cert.not_after) << ", due for renewal "
                   << acme::iso8601_utc(r.due) << "; use --force to issue now\n";
         return;
     }
@@ -208,11 +213,10 @@ void add_other_solvers(CLI::App& sub, IssueOptions& o, std::vector<CLI::Option*>
         ->check(CLI::Range(1, 65535))
         ->capture_default_str()
         ->needs(alpn);
-    sub.add_option("--tls-address", o.tls_address,
-                   "Address the --alpn server binds (default: all)")
+    sub.add_option("--tls-address", o.tls_address, "Address the --alpn server binds (default: all)")
         ->needs(alpn);
-    auto* manual = sub.add_flag("--manual", o.manual,
-                                "Show which http-01 file to create and wait for Enter");
+    auto* manual =
+        sub.add_flag("--manual", o.manual, "Show which http-01 file to create and wait for Enter");
     solvers.insert(solvers.end(), {dns_hook, alpn, manual});
     for (auto* a : solvers) {
         for (auto* b : solvers) {
@@ -228,8 +232,9 @@ void add_other_solvers(CLI::App& sub, IssueOptions& o, std::vector<CLI::Option*>
 Command setup_issue(CLI::App& app, const GlobalOptions& global) {
     auto o = std::make_shared<IssueOptions>();
     auto* sub = app.add_subcommand("issue", "Obtain a certificate and store it as a lineage");
-    sub->add_option("-d,--domain", o->domains, "Name to certify (repeatable; DNS name, *.wildcard "
-                                               "or IP address)");
+    sub->add_option("-d,--domain", o->domains,
+                    "Name to certify (repeatable; DNS name, *.wildcard "
+                    "or IP address)");
     sub->add_option("--name", o->name, "Lineage name (default: the first name)");
     auto* standalone =
         sub->add_flag("--standalone", o->standalone, "Answer http-01 with a built-in server");
@@ -259,6 +264,7 @@ Command setup_issue(CLI::App& app, const GlobalOptions& global) {
     sub->add_flag("--agree-tos", o->agree_tos, "Register on the fly, agreeing to the CA's terms");
     sub->add_option("--deploy-hook", o->deploy_hooks,
                     "Command run after each renewal of this lineage (repeatable; no shell)");
+    add_endpoint_flags(*sub, o->endpoints);
     return {sub, [&global, o] { return run_issue(global, *o); }};
 }
 

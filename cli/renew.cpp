@@ -1,11 +1,12 @@
 // acmectl renew: renew every lineage that is due, from cron or a timer.
-#include <iostream>
-#include <random>
-#include <thread>
-
 #include "commands.hpp"
 #include "common/time_format.hpp"
 #include "ops/renew_lineages.hpp"
+#include "served_format.hpp"
+
+#include <iostream>
+#include <random>
+#include <thread>
 
 namespace acmectl {
 
@@ -25,6 +26,7 @@ struct RenewOptions {
     std::vector<std::string> failure_hooks;
     bool run_deploy_hooks = false;
     int hook_timeout = 300;
+    VerifyFlags verify;
 };
 
 std::string when(const std::optional<acme::ops::SysSeconds>& t) {
@@ -39,11 +41,14 @@ std::string line_for(const acme::ops::LineageReport& r) {
     case Outcome::renewed:
         return r.name + ": renewed" + (r.version ? ", version " + std::to_string(r.version) : "") +
                ", expires " + when(r.not_after) + (r.message.empty() ? "" : "; " + r.message);
-    case Outcome::deploy_failed: return r.name + ": renewed, but " + r.message;
-    case Outcome::failed: return r.name + ": FAILED: " + r.message;
+    case Outcome::deploy_failed:
+        return r.name + ": renewed, but " + r.message;
+    case Outcome::failed:
+        return r.name + ": FAILED: " + r.message;
     case Outcome::backoff:
         return r.name + ": skipped until " + when(r.retry_at) + " after " + r.message;
-    case Outcome::locked: return r.name + ": skipped, " + r.message;
+    case Outcome::locked:
+        return r.name + ": skipped, " + r.message;
     }
     return r.name;
 }
@@ -78,7 +83,8 @@ nlohmann::json lineage_json(const acme::ops::LineageReport& r) {
             {"temporary", r.temporary},
             {"version", r.version},
             {"consecutive_failures", r.consecutive_failures},
-            {"hooks", hooks_json(r.hooks)}};
+            {"hooks", hooks_json(r.hooks)},
+            {"served", served_json(r.served)}};
 }
 
 nlohmann::json to_json(const acme::ops::RenewSummary& s) {
@@ -137,6 +143,8 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
     request.failure_hooks = o.failure_hooks;
     request.run_deploy_hooks_in_dry_run = o.run_deploy_hooks;
     request.hook_timeout = std::chrono::seconds(o.hook_timeout);
+    request.verify_served = o.verify.verify;
+    request.verify_wait = std::chrono::seconds(o.verify.wait);
     acme::store::Store store(resolve_home(g));
     random_sleep(o.random_sleep);
     auto summary = acme::ops::renew_lineages(
@@ -183,6 +191,9 @@ Command setup_renew(CLI::App& app, const GlobalOptions& global) {
     sub->add_option("--hook-timeout", o->hook_timeout, "Seconds a hook may run")
         ->check(CLI::Range(1, 86400))
         ->capture_default_str();
+    add_verify_flags(*sub, o->verify,
+                     "After a lineage's deploy hooks succeeded, wait until every endpoint serves "
+                     "the new certificate; a deploy failure if one does not");
     return {sub, [&global, o] { return run_renew(global, *o); }};
 }
 

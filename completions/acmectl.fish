@@ -87,6 +87,8 @@ complete -c acmectl -n '__fish_seen_subcommand_from issue' -l timeout -x -d 'Sec
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -s m -l email -x -d 'Contact e-mail when registering on the fly'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l agree-tos -d 'Register on the fly, agreeing to the CA\'s terms'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'Command run after each renewal of this lineage (repeatable; no shell)'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint -x -d 'Where the certificate is served, HOST[:PORT] or [V6]:PORT (repeatable; default: each non-wildcard name on 443)'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint-sni -x -d 'Name sent as SNI to the --endpoint(s) (default: the lineage\'s name)'
 
 # renew
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l name -x -a '(__acmectl_lineages)' -d 'Renew only this lineage (repeatable)'
@@ -100,17 +102,25 @@ complete -c acmectl -n '__fish_seen_subcommand_from renew' -l post-hook -x -d 'R
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l failure-hook -x -d 'Run once after the others when any lineage failed (repeatable); gets ACMECTL_FAILED and ACMECTL_FAILURE_REPORT'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l run-deploy-hooks -d 'With --dry-run: run deploy hooks on the dry-run certificate (ACMECTL_DRY_RUN=1)'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l hook-timeout -x -d 'Seconds a hook may run'
+complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-served -d 'After a lineage\'s deploy hooks succeeded, wait until every endpoint serves the new certificate; a deploy failure if one does not'
+complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-wait -x -d 'Seconds --verify-served waits at most'
 
 # deploy-hook
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -a '(__acmectl_lineages)' -d 'Lineage name'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l add -x -d 'Add a command (split like a shell, no shell)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l remove -x -d 'Remove hook number N (see --list)'
-complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l list -d 'List the lineage\'s deploy hooks'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l list -d 'List the lineage\'s deploy hooks and endpoints'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l install-to -r -F -d 'Add a step copying the certificate to PATH before commands'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l what -x -a 'fullchain cert chain key combined' -d 'What --install-to writes'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l mode -x -d 'Octal mode for --install-to (default 0644, 0600 for key and combined)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l owner -x -d 'user[:group] for --install-to'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l timeout -x -d 'Seconds each hook may run'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l endpoint -x -d 'Where the certificate is served, HOST[:PORT] or [V6]:PORT (repeatable; default: each non-wildcard name on 443)'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l endpoint-sni -x -d 'Name sent as SNI to the --endpoint(s) (default: the lineage\'s name)'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l remove-endpoint -x -d 'Remove endpoint number N (see --list)'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l clear-endpoints -d 'Remove every endpoint (the defaults apply again)'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l verify-served -d 'After running the hooks now, wait until every endpoint serves the current certificate; fail if one does not'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l verify-wait -x -d 'Seconds --verify-served waits at most'
 
 # revoke
 complete -c acmectl -n '__fish_seen_subcommand_from revoke' -a '(__acmectl_lineages)' -d 'Lineage whose current certificate to revoke'
@@ -124,6 +134,8 @@ complete -c acmectl -n '__fish_seen_subcommand_from check' -l warn-days -x -d 'W
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l crit-days -x -d 'CRITICAL when fewer days are left'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l online -d 'Also ask the CA: account status, ARI renewal window, revocation (OCSP or CRL)'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l format -x -a 'text json prometheus nagios' -d 'Output format'
+complete -c acmectl -n '__fish_seen_subcommand_from check' -l served -d 'Also probe each endpoint: does it serve the current certificate?'
+complete -c acmectl -n '__fish_seen_subcommand_from check' -l timeout -x -d 'Seconds each --served probe may take'
 
 # expiry
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -s f -l file -r -F -d 'Read targets from FILE, one a line (# comments, blank lines ignored)'

@@ -175,4 +175,25 @@ std::vector<LineageHealth> check_lineages(const store::Store& store,
     return out;
 }
 
+void check_served(std::vector<LineageHealth>& lineages, const store::Store& store,
+                  const ServedOptions& options, SysSeconds now) {
+    std::vector<std::string> names;
+    for (const auto& h : lineages) {
+        names.push_back(h.name);
+    }
+    auto served = probe_served(store, names, options, now);
+    for (std::size_t i = 0; i < lineages.size(); ++i) {
+        auto& h = lineages[i];
+        if (!served[i].error.empty()) {
+            add_finding(h, Status::unknown, "served: " + served[i].error);
+        }
+        for (const auto& e : served[i].endpoints) {
+            if (e.verdict.status != Status::ok) {
+                add_finding(h, e.verdict.status, e.label + " " + e.verdict.message);
+            }
+        }
+        h.served = std::move(served[i].endpoints);
+    }
+}
+
 } // namespace acme::ops

@@ -2,6 +2,7 @@
 // monitoring verdicts (OK / WARNING / CRITICAL / UNKNOWN) with reasons.
 #pragma once
 
+#include "ops/served_probe.hpp"
 #include "probe/report.hpp"
 #include "store/store.hpp"
 
@@ -45,6 +46,8 @@ struct LineageHealth {
     std::vector<std::string> deploy_hooks;
     bool revoked = false;
     std::optional<OnlineHealth> online;
+    // check --served: what each endpoint serves (nullopt when not asked)
+    std::optional<std::vector<ServedEndpointReport>> served;
 };
 
 // Records a finding and raises h.status to it.
@@ -59,5 +62,12 @@ void add_finding(LineageHealth& h, Status status, const std::string& message);
 std::vector<LineageHealth> check_lineages(const store::Store& store,
                                           const std::vector<std::string>& names,
                                           const probe::Thresholds& thresholds, SysSeconds now);
+
+// check --served: probes every endpoint of the lineages (all at once, each
+// bounded by options.timeout), records what they serve and adds a finding
+// for each endpoint not serving the current certificate (see classify_served)
+// and an UNKNOWN one for a lineage that cannot be checked.
+void check_served(std::vector<LineageHealth>& lineages, const store::Store& store,
+                  const ServedOptions& options, SysSeconds now);
 
 } // namespace acme::ops

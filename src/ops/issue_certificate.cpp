@@ -1,7 +1,5 @@
 #include "ops/issue_certificate.hpp"
 
-#include <algorithm>
-
 #include "acme/names.hpp"
 #include "acme/order.hpp"
 #include "acme/problem.hpp"
@@ -16,6 +14,8 @@
 #include "ops/authorize.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
+
+#include <algorithm>
 
 namespace acme::ops {
 
@@ -53,7 +53,7 @@ std::unique_ptr<challenge::Solver> make_solver(const SolverConfig& config, const
         return std::make_unique<challenge::ManualHttp01>(config.manual);
     }
     return std::make_unique<challenge::SharedStandaloneHttp01>(config.http_address,
-                                                              config.http_port);
+                                                               config.http_port);
 }
 
 std::vector<std::string> values(const std::vector<Identifier>& ids) {
@@ -93,9 +93,8 @@ std::optional<IssueResult> existing_result(const store::Store& store, const std:
     return result;
 }
 
-std::optional<crypto::PrivateKey> certificate_key(const store::Store& store,
-                                                  const IssueRequest& request,
-                                                  const std::string& name) {
+std::optional<crypto::PrivateKey>
+certificate_key(const store::Store& store, const IssueRequest& request, const std::string& name) {
     if (!request.csr_path.empty()) {
         return std::nullopt;
     }
@@ -196,15 +195,19 @@ nlohmann::json default_hooks() {
     return {{"deploy", nlohmann::json::array()}, {"install", nlohmann::json::array()}};
 }
 
-// Hooks registered on a lineage survive a reissue with other names.
+// Hooks and endpoints registered on a lineage survive a reissue with other names.
 nlohmann::json config_to_save(const store::Store& store, const IssueRequest& request,
                               const std::vector<std::string>& domains, const std::string& name) {
     auto config = lineage_config(request, domains, name);
-    if (request.hooks.is_null() && store.lineage_exists(name)) {
-        auto old = store.read_config(name);
-        if (old.contains("hooks") && old["hooks"].is_object()) {
-            config["hooks"] = old["hooks"];
-        }
+    if (!store.lineage_exists(name)) {
+        return config;
+    }
+    const auto old = store.read_config(name);
+    if (request.hooks.is_null() && old.contains("hooks") && old["hooks"].is_object()) {
+        config["hooks"] = old["hooks"];
+    }
+    if (request.endpoints.is_null() && old.contains("endpoints") && old["endpoints"].is_array()) {
+        config["endpoints"] = old["endpoints"];
     }
     return config;
 }
@@ -215,8 +218,8 @@ std::pair<std::vector<std::string>, std::string> plan_names(const IssueRequest& 
     auto names = request.names;
     if (!request.csr_path.empty()) {
         auto csr = crypto::read_csr(store::read_file(request.csr_path, 1 << 20));
-        if (!names.empty() && !same_names(values(parse_identifiers(names)),
-                                          values(parse_identifiers(csr.names)))) {
+        if (!names.empty() &&
+            !same_names(values(parse_identifiers(names)), values(parse_identifiers(csr.names)))) {
             throw Error(ErrorKind::usage, "the names given with -d differ from the CSR's names");
         }
         names = csr.names;
@@ -299,20 +302,22 @@ nlohmann::json solver_config(const SolverConfig& solver) {
 nlohmann::json lineage_config(const IssueRequest& request, const std::vector<std::string>& domains,
                               const std::string& name) {
     const auto solver = solver_config(request.solver);
-    return {{"format", 1},
-            {"name", name},
-            {"domains", domains},
-            {"server", request.server_url},
-            {"account", request.account_name},
-            {"solver", solver},
-            {"key_type", request.csr_path.empty() ? crypto::key_type_name(request.key_type) : ""},
-            {"reuse_key", request.reuse_key},
-            {"csr", request.csr_path},
-            {"preferred_chain", request.preferred_chain},
-            {"profile", request.profile},
-            {"timeout", request.timeout.count()},
-            {"hooks", request.hooks.is_object() ? request.hooks : default_hooks()},
-            {"updated_at", utc_now_iso8601()}};
+    return {
+        {"format", 1},
+        {"name", name},
+        {"domains", domains},
+        {"server", request.server_url},
+        {"account", request.account_name},
+        {"solver", solver},
+        {"key_type", request.csr_path.empty() ? crypto::key_type_name(request.key_type) : ""},
+        {"reuse_key", request.reuse_key},
+        {"csr", request.csr_path},
+        {"preferred_chain", request.preferred_chain},
+        {"profile", request.profile},
+        {"timeout", request.timeout.count()},
+        {"hooks", request.hooks.is_object() ? request.hooks : default_hooks()},
+        {"endpoints", request.endpoints.is_array() ? request.endpoints : nlohmann::json::array()},
+        {"updated_at", utc_now_iso8601()}};
 }
 
 IssueResult issue_certificate(const store::Store& store, Client& client,
@@ -342,7 +347,8 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     auto csr_der = key ? crypto::make_csr_der(*key, domains)
                        : crypto::read_csr(store::read_file(request.csr_path, 1 << 20)).der;
     auto order = run_order(client, ids, request, *solver, deadline, log);
-    auto pem = finalize_and_download(client, order, csr_der, request.preferred_chain, deadline, log);
+    auto pem =
+        finalize_and_download(client, order, csr_der, request.preferred_chain, deadline, log);
 
     auto certs = crypto::split_pem_chain(pem);
     IssueResult result;

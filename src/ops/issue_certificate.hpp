@@ -1,13 +1,6 @@
 // acmectl issue: one order from identifiers to a new lineage version.
 #pragma once
 
-#include <chrono>
-#include <filesystem>
-#include <nlohmann/json.hpp>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "acme/client.hpp"
 #include "acme/directory.hpp"
 #include "challenge/manual.hpp"
@@ -15,6 +8,13 @@
 #include "crypto/key.hpp"
 #include "crypto/x509.hpp"
 #include "store/store.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace acme::ops {
 
@@ -57,9 +57,10 @@ struct IssueRequest {
     std::string profile; // newOrder "profile" (the CA's profiles extension); "" = default
     bool force = false;
     std::chrono::seconds timeout{300};
-    std::string replaces; // ARI certID of the certificate this one replaces
-    bool dry_run = false; // run the whole flow against the CA, save nothing
-    nlohmann::json hooks = nullptr; // config.json "hooks" to keep; null = none yet
+    std::string replaces;               // ARI certID of the certificate this one replaces
+    bool dry_run = false;               // run the whole flow against the CA, save nothing
+    nlohmann::json hooks = nullptr;     // config.json "hooks" to keep; null = none yet
+    nlohmann::json endpoints = nullptr; // config.json "endpoints"; null = keep the lineage's
 };
 
 struct IssueResult {
@@ -69,7 +70,7 @@ struct IssueResult {
     crypto::CertInfo cert;
     std::string key_type; // "" for an external CSR
     int version = 0;
-    std::filesystem::path dir; // the version folder
+    std::filesystem::path dir;    // the version folder
     std::chrono::sys_seconds due; // when renew will consider it due
     std::chrono::milliseconds elapsed{0};
     store::VersionFiles files; // what was (or, in a dry run, would have been) saved

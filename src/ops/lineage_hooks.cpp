@@ -8,14 +8,6 @@ namespace acme::ops {
 
 namespace {
 
-void require_lineage(const store::Store& store, const std::string& name) {
-    store::Store::check_lineage_name(name);
-    if (!store.lineage_exists(name)) {
-        throw Error(ErrorKind::usage,
-                    "no lineage named '" + name + "' in " + store.home().string());
-    }
-}
-
 LineageHooks hooks_of(const nlohmann::json& config) {
     LineageHooks hooks;
     hooks.deploy = deploy_commands(config);
@@ -43,19 +35,34 @@ nlohmann::json to_json(const LineageHooks& hooks) {
 // Reads, changes and writes config.json's hooks under the lineage's lock.
 template <typename Change>
 void update_hooks(const store::Store& store, const std::string& name, Change change) {
+    update_lineage_config(store, name, [&](nlohmann::json& config) {
+        auto hooks = hooks_of(config);
+        change(hooks);
+        config["hooks"] = to_json(hooks);
+    });
+}
+
+} // namespace
+
+void require_lineage(const store::Store& store, const std::string& name) {
+    store::Store::check_lineage_name(name);
+    if (!store.lineage_exists(name)) {
+        throw Error(ErrorKind::usage,
+                    "no lineage named '" + name + "' in " + store.home().string());
+    }
+}
+
+void update_lineage_config(const store::Store& store, const std::string& name,
+                           const std::function<void(nlohmann::json&)>& change) {
     require_lineage(store, name);
     auto lock = store.try_lock(name);
     if (!lock) {
         throw Error(ErrorKind::conflict, "lineage " + name + " is locked by another acmectl");
     }
     auto config = store.read_config(name);
-    auto hooks = hooks_of(config);
-    change(hooks);
-    config["hooks"] = to_json(hooks);
+    change(config);
     store.write_config(name, config);
 }
-
-} // namespace
 
 LineageHooks read_lineage_hooks(const store::Store& store, const std::string& name) {
     require_lineage(store, name);

@@ -3,11 +3,13 @@
 // and the numbering --list and --remove use.
 #pragma once
 
-#include <string>
-#include <vector>
-
 #include "renew/install_step.hpp"
 #include "store/store.hpp"
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 namespace acme::ops {
 
@@ -15,6 +17,13 @@ struct LineageHooks {
     std::vector<renew::InstallStep> install;
     std::vector<std::string> deploy;
 };
+
+// Throws Error(usage) naming the store when there is no such lineage.
+void require_lineage(const store::Store& store, const std::string& name);
+// Reads config.json under the lineage's lock (Error(conflict) when another
+// acmectl holds it), lets change edit it, and writes it back atomically.
+void update_lineage_config(const store::Store& store, const std::string& name,
+                           const std::function<void(nlohmann::json&)>& change);
 
 // Throws Error(usage) when the lineage does not exist, Error(config) when its
 // hooks are malformed.

@@ -1,15 +1,15 @@
 #include "ops/renew_lineages.hpp"
 
-#include <algorithm>
-#include <atomic>
-#include <thread>
-
 #include "common/error.hpp"
+#include "common/time_format.hpp"
 #include "ops/account_session.hpp"
 #include "ops/renew_plan.hpp"
 #include "ops/temp_folder.hpp"
-#include "common/time_format.hpp"
 #include "store/atomic_file.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
 
 namespace acme::ops {
 
@@ -26,8 +26,8 @@ std::vector<std::string> selected_names(const store::Store& store, const RenewRe
     for (const auto& name : request.names) {
         store::Store::check_lineage_name(name);
         if (!store.lineage_exists(name)) {
-            throw Error(ErrorKind::usage, "no lineage named '" + name + "' in " +
-                                              store.home().string());
+            throw Error(ErrorKind::usage,
+                        "no lineage named '" + name + "' in " + store.home().string());
         }
     }
     return request.names;
@@ -43,6 +43,24 @@ void record_failure(LineagePlan& plan, const store::Store& store, const Error& e
     plan.report.consecutive_failures = s.consecutive_failures;
 }
 
+// The hooks ran; a server that still serves another certificate means a
+// reload did not happen or did not take: a deploy failure, recorded as one.
+void verify(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
+            Logger& log) {
+    VerifyResult result;
+    try {
+        result = verify_served(store, plan.name, request.verify_wait, log);
+    } catch (const Error& e) {
+        result.message = e.what();
+    }
+    plan.report.served = std::move(result.endpoints);
+    if (!result.ok) {
+        plan.state.last_deploy_error = "verify-served: " + result.message;
+        plan.report.outcome = Outcome::deploy_failed;
+        plan.report.message = "served check failed: " + result.message;
+    }
+}
+
 void deploy(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
             Logger& log) {
     auto config = store.read_config(plan.name);
@@ -55,8 +73,11 @@ void deploy(LineagePlan& plan, const store::Store& store, const RenewRequest& re
             s.last_deploy_error = h.hook + ": " + h.error;
             plan.report.outcome = Outcome::deploy_failed;
             plan.report.message = "deploy hook failed: " + s.last_deploy_error;
-            break;
+            return;
         }
+    }
+    if (request.verify_served) {
+        verify(plan, store, request, log);
     }
 }
 
@@ -69,8 +90,8 @@ void deploy_dry_run(LineagePlan& plan, const store::Store& store, const RenewReq
     store::write_file_atomic(dir.path() / "chain.pem", files.chain, 0644);
     store::write_file_atomic(dir.path() / "fullchain.pem", files.fullchain, 0644);
     store::write_file_atomic(dir.path() / "privkey.pem", files.privkey, 0600);
-    plan.report.hooks = run_deploy_hooks(store, plan.name, store.read_config(plan.name),
-                                         dir.path(), request.hook_timeout, log, true);
+    plan.report.hooks = run_deploy_hooks(store, plan.name, store.read_config(plan.name), dir.path(),
+                                         request.hook_timeout, log, true);
     if (!all_ok(plan.report.hooks)) {
         plan.report.outcome = Outcome::deploy_failed;
         plan.report.message = "dry run: a deploy hook failed";
@@ -141,8 +162,8 @@ void renew_due(std::vector<LineagePlan*>& due, const store::Store& store,
             renew_one(*due[i], store, request, log);
         }
     };
-    const auto count = std::clamp<std::size_t>(static_cast<std::size_t>(request.parallel), 1,
-                                               due.size());
+    const auto count =
+        std::clamp<std::size_t>(static_cast<std::size_t>(request.parallel), 1, due.size());
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < count; ++i) {
         threads.emplace_back(worker);
@@ -235,12 +256,18 @@ bool counts_as_failed(const LineageReport& r) {
 
 std::string_view to_string(Outcome outcome) {
     switch (outcome) {
-    case Outcome::not_due: return "not_due";
-    case Outcome::renewed: return "renewed";
-    case Outcome::deploy_failed: return "deploy_failed";
-    case Outcome::failed: return "failed";
-    case Outcome::backoff: return "backoff";
-    case Outcome::locked: return "locked";
+    case Outcome::not_due:
+        return "not_due";
+    case Outcome::renewed:
+        return "renewed";
+    case Outcome::deploy_failed:
+        return "deploy_failed";
+    case Outcome::failed:
+        return "failed";
+    case Outcome::backoff:
+        return "backoff";
+    case Outcome::locked:
+        return "locked";
     }
     return "unknown";
 }
@@ -267,8 +294,8 @@ RenewSummary renew_lineages(const store::Store& store, const RenewRequest& reque
             return counts_as_renewed(p->report) || counts_as_failed(p->report);
         });
         if (attempted) {
-            auto post = run_hooks(store, "post", request.post_hooks, request, log,
-                                  outcome_env(plans));
+            auto post =
+                run_hooks(store, "post", request.post_hooks, request, log, outcome_env(plans));
             summary.run_hooks.insert(summary.run_hooks.end(), post.begin(), post.end());
         }
     }

@@ -2,17 +2,18 @@
 // asked), run hooks, and record every outcome in state.json.
 #pragma once
 
+#include "common/log.hpp"
+#include "http/transport.hpp"
+#include "ops/deploy_lineage.hpp"
+#include "ops/served_probe.hpp"
+#include "store/store.hpp"
+
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "common/log.hpp"
-#include "http/transport.hpp"
-#include "ops/deploy_lineage.hpp"
-#include "store/store.hpp"
 
 namespace acme::ops {
 
@@ -24,17 +25,22 @@ struct RenewRequest {
     bool force = false;             // renew all selected, ignore backoff
     bool dry_run = false;           // the whole flow against the CA, nothing saved
     int parallel = 1;
-    std::vector<std::string> pre_hooks;  // once, before the first renewal
-    std::vector<std::string> post_hooks; // once, after the last, when any was attempted
-    std::vector<std::string> failure_hooks; // once, after the others, when any failed
+    std::vector<std::string> pre_hooks;       // once, before the first renewal
+    std::vector<std::string> post_hooks;      // once, after the last, when any was attempted
+    std::vector<std::string> failure_hooks;   // once, after the others, when any failed
     bool run_deploy_hooks_in_dry_run = false; // against the dry-run certificate, in a temp dir
     std::chrono::milliseconds hook_timeout = k_default_hook_timeout;
+    // After the deploy hooks succeeded, poll the endpoints until they serve
+    // the new certificate; one that does not within verify_wait makes the
+    // renewal a deploy failure. Not in a dry run.
+    bool verify_served = false;
+    std::chrono::seconds verify_wait = k_default_verify_wait;
 };
 
 enum class Outcome {
     not_due,       // nothing to do; `due` says when
     renewed,       // new version current, deploy hooks ok
-    deploy_failed, // new version current, a deploy hook failed
+    deploy_failed, // new version current, a deploy hook (or --verify-served) failed
     failed,        // renewal failed; current untouched
     backoff,       // skipped: recent failures; `retry_at` says until when
     locked,        // skipped: another acmectl holds the lineage
@@ -45,15 +51,16 @@ struct LineageReport {
     std::string name;
     std::vector<std::string> domains;
     Outcome outcome = Outcome::not_due;
-    std::string message;      // error or reason, one line
-    bool temporary = false;   // a failure worth retrying soon (429/503, CA unreachable)
+    std::string message;    // error or reason, one line
+    bool temporary = false; // a failure worth retrying soon (429/503, CA unreachable)
     std::optional<SysSeconds> due;
-    std::string due_source;   // "ari", "lifetime", "days", "force"
+    std::string due_source; // "ari", "lifetime", "days", "force"
     std::optional<SysSeconds> retry_at;
     std::optional<SysSeconds> not_after; // of the certificate now current
     int version = 0;
     int consecutive_failures = 0;
     std::vector<HookReport> hooks;
+    std::vector<ServedEndpointReport> served; // with verify_served: the last round
 };
 
 struct RenewSummary {

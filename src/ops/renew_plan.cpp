@@ -1,12 +1,12 @@
 #include "ops/renew_plan.hpp"
 
-#include <random>
-
 #include "acme/problem.hpp"
 #include "common/error.hpp"
 #include "renew/ari.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
+
+#include <random>
 
 namespace acme::ops {
 
@@ -14,7 +14,9 @@ namespace {
 
 using std::chrono::system_clock;
 
-SysSeconds now() { return std::chrono::floor<std::chrono::seconds>(system_clock::now()); }
+SysSeconds now() {
+    return std::chrono::floor<std::chrono::seconds>(system_clock::now());
+}
 
 double random01() {
     thread_local std::mt19937_64 engine{std::random_device{}()};
@@ -106,8 +108,8 @@ bool in_backoff(LineagePlan& plan) {
     }
     plan.report.outcome = Outcome::backoff;
     plan.report.retry_at = until;
-    plan.report.message = std::to_string(s.consecutive_failures) +
-                          " consecutive failure(s), last: " + s.last_error;
+    plan.report.message =
+        std::to_string(s.consecutive_failures) + " consecutive failure(s), last: " + s.last_error;
     return true;
 }
 
@@ -139,8 +141,8 @@ void decide(LineagePlan& plan, const RenewRequest& request, Logger& log) {
             log.debug(plan.name + ": no ARI answer (" + e.what() + "), using the lifetime rule");
         }
     }
-    plan.report.due = renew::renewal_time(
-        {plan.cert->not_before, plan.cert->not_after, request.days, moment});
+    plan.report.due =
+        renew::renewal_time({plan.cert->not_before, plan.cert->not_after, request.days, moment});
     plan.report.due_source = request.days ? "days" : moment ? "ari" : "lifetime";
     plan.due = now() >= *plan.report.due;
 }
@@ -172,6 +174,7 @@ IssueRequest request_from_config(const nlohmann::json& config) {
         r.profile = config_string(config, "profile", "");
         r.timeout = std::chrono::seconds(config.value("timeout", 300));
         r.hooks = config.value("hooks", nlohmann::json());
+        r.endpoints = config.value("endpoints", nlohmann::json());
     } catch (const nlohmann::json::exception& e) {
         throw Error(ErrorKind::config, std::string("config.json: ") + e.what());
     }
@@ -188,7 +191,8 @@ void plan_lineage(LineagePlan& plan, const store::Store& store, const RenewReque
     try {
         load(plan, store);
         plan.transport = transports();
-        plan.client = std::make_unique<Client>(*plan.transport, request_from_config(plan.config).server_url, log);
+        plan.client = std::make_unique<Client>(*plan.transport,
+                                               request_from_config(plan.config).server_url, log);
         decide(plan, request, log);
     } catch (const Error& e) {
         plan.report.outcome = Outcome::failed;
