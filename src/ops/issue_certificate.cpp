@@ -1,11 +1,10 @@
 #include "ops/issue_certificate.hpp"
 
-#include <algorithm>
-
 #include "acme/names.hpp"
 #include "acme/order.hpp"
 #include "acme/problem.hpp"
 #include "challenge/dns01_hook.hpp"
+#include "challenge/dns01_rfc2136.hpp"
 #include "challenge/http01_shared.hpp"
 #include "challenge/http01_webroot.hpp"
 #include "challenge/manual.hpp"
@@ -17,11 +16,31 @@
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
 
+#include <algorithm>
+
 namespace acme::ops {
 
 namespace {
 
 using std::chrono::milliseconds;
+
+challenge::Dns01HookOptions hook_options(const SolverConfig& config) {
+    challenge::Dns01HookOptions options;
+    options.command = config.dns_hook;
+    options.wait = std::chrono::seconds(config.dns_wait);
+    options.resolver = config.dns_resolver;
+    return options;
+}
+
+challenge::Dns01Rfc2136Options rfc2136_options(const SolverConfig& config) {
+    challenge::Dns01Rfc2136Options options;
+    options.server = config.rfc2136_server;
+    options.zone = config.rfc2136_zone;
+    options.tsig_key = config.tsig_key;
+    options.wait = std::chrono::seconds(config.dns_wait);
+    options.resolver = config.dns_resolver;
+    return options;
+}
 
 // Throws Error(usage) for a solver that cannot work as configured (a bad
 // hook command, a manual lineage renewed without a terminal), Error(config)
@@ -33,12 +52,14 @@ std::unique_ptr<challenge::Solver> make_solver(const SolverConfig& config, const
         return std::make_unique<challenge::WebrootHttp01>(config.webroot);
     }
     if (config.kind == "dns-hook") {
-        challenge::Dns01HookOptions options;
-        options.command = config.dns_hook;
-        options.wait = std::chrono::seconds(config.dns_wait);
-        options.resolver = config.dns_resolver;
+        auto options = hook_options(config);
         options.deadline = deadline;
         return std::make_unique<challenge::Dns01Hook>(options, log);
+    }
+    if (config.kind == "dns-rfc2136") {
+        auto options = rfc2136_options(config);
+        options.deadline = deadline;
+        return std::make_unique<challenge::Dns01Rfc2136>(options, log);
     }
     if (config.kind == "alpn") {
         return std::make_unique<challenge::TlsAlpn01>(config.tls_address, config.tls_port);
@@ -53,7 +74,7 @@ std::unique_ptr<challenge::Solver> make_solver(const SolverConfig& config, const
         return std::make_unique<challenge::ManualHttp01>(config.manual);
     }
     return std::make_unique<challenge::SharedStandaloneHttp01>(config.http_address,
-                                                              config.http_port);
+                                                               config.http_port);
 }
 
 std::vector<std::string> values(const std::vector<Identifier>& ids) {
@@ -93,9 +114,8 @@ std::optional<IssueResult> existing_result(const store::Store& store, const std:
     return result;
 }
 
-std::optional<crypto::PrivateKey> certificate_key(const store::Store& store,
-                                                  const IssueRequest& request,
-                                                  const std::string& name) {
+std::optional<crypto::PrivateKey>
+certificate_key(const store::Store& store, const IssueRequest& request, const std::string& name) {
     if (!request.csr_path.empty()) {
         return std::nullopt;
     }
@@ -215,8 +235,8 @@ std::pair<std::vector<std::string>, std::string> plan_names(const IssueRequest& 
     auto names = request.names;
     if (!request.csr_path.empty()) {
         auto csr = crypto::read_csr(store::read_file(request.csr_path, 1 << 20));
-        if (!names.empty() && !same_names(values(parse_identifiers(names)),
-                                          values(parse_identifiers(csr.names)))) {
+        if (!names.empty() &&
+            !same_names(values(parse_identifiers(names)), values(parse_identifiers(csr.names)))) {
             throw Error(ErrorKind::usage, "the names given with -d differ from the CSR's names");
         }
         names = csr.names;
@@ -230,12 +250,11 @@ std::pair<std::vector<std::string>, std::string> plan_names(const IssueRequest& 
                                               "validates wildcards only with dns-01, not " + type);
         }
     }
-    if (request.solver.kind == "dns-hook") { // a bad hook fails before any network
-        challenge::Dns01HookOptions options;
-        options.command = request.solver.dns_hook;
-        options.wait = std::chrono::seconds(request.solver.dns_wait);
-        options.resolver = request.solver.dns_resolver;
-        challenge::check_dns01_hook_options(options);
+    // A bad hook, server or key file fails before any network.
+    if (request.solver.kind == "dns-hook") {
+        challenge::check_dns01_hook_options(hook_options(request.solver));
+    } else if (request.solver.kind == "dns-rfc2136") {
+        challenge::check_dns01_rfc2136_options(rfc2136_options(request.solver));
     }
     auto name = request.lineage_name.empty() ? lineage_name_for(ids.front()) : request.lineage_name;
     store::Store::check_lineage_name(name);
@@ -246,7 +265,7 @@ std::string solver_challenge_type(const std::string& kind) {
     if (kind == "standalone" || kind == "webroot" || kind == "manual") {
         return "http-01";
     }
-    if (kind == "dns-hook") {
+    if (kind == "dns-hook" || kind == "dns-rfc2136") {
         return "dns-01";
     }
     if (kind == "alpn") {
@@ -282,6 +301,12 @@ nlohmann::json solver_config(const SolverConfig& solver) {
         out["webroot"] = solver.webroot;
     } else if (solver.kind == "dns-hook") {
         out["dns_hook"] = solver.dns_hook;
+        out["dns_wait"] = solver.dns_wait;
+        out["dns_resolver"] = solver.dns_resolver;
+    } else if (solver.kind == "dns-rfc2136") {
+        out["rfc2136_server"] = solver.rfc2136_server;
+        out["rfc2136_zone"] = solver.rfc2136_zone;
+        out["tsig_key"] = solver.tsig_key;
         out["dns_wait"] = solver.dns_wait;
         out["dns_resolver"] = solver.dns_resolver;
     } else if (solver.kind == "alpn") {
@@ -342,7 +367,8 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     auto csr_der = key ? crypto::make_csr_der(*key, domains)
                        : crypto::read_csr(store::read_file(request.csr_path, 1 << 20)).der;
     auto order = run_order(client, ids, request, *solver, deadline, log);
-    auto pem = finalize_and_download(client, order, csr_der, request.preferred_chain, deadline, log);
+    auto pem =
+        finalize_and_download(client, order, csr_der, request.preferred_chain, deadline, log);
 
     auto certs = crypto::split_pem_chain(pem);
     IssueResult result;

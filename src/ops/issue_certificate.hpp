@@ -1,13 +1,6 @@
 // acmectl issue: one order from identifiers to a new lineage version.
 #pragma once
 
-#include <chrono>
-#include <filesystem>
-#include <nlohmann/json.hpp>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include "acme/client.hpp"
 #include "acme/directory.hpp"
 #include "challenge/manual.hpp"
@@ -16,21 +9,31 @@
 #include "crypto/x509.hpp"
 #include "store/store.hpp"
 
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace acme::ops {
 
 // How the challenges are answered; lineage_config records it in config.json
 // so that renew answers them the same way.
 struct SolverConfig {
-    // "standalone" | "webroot" | "dns-hook" | "alpn" | "manual"
+    // "standalone" | "webroot" | "dns-hook" | "dns-rfc2136" | "alpn" | "manual"
     std::string kind = "standalone";
     int http_port = 80;
     std::string http_address; // "" = every address
     std::string webroot;
-    std::string dns_hook;     // dns-hook: the command, run without a shell
-    int dns_wait = 0;         // dns-hook: seconds to wait after adding the records
-    std::string dns_resolver; // dns-hook: ADDR[:PORT] to poll; "" = none
-    int tls_port = 443;       // alpn
-    std::string tls_address;  // alpn: "" = every address
+    std::string dns_hook;       // dns-hook: the command, run without a shell
+    int dns_wait = 0;           // dns-*: seconds to wait after adding the records
+    std::string dns_resolver;   // dns-*: ADDR[:PORT] to poll; "" = none
+    std::string rfc2136_server; // dns-rfc2136: ADDR[:PORT] nsupdate sends updates to
+    std::string rfc2136_zone;   // dns-rfc2136: "" = found by asking the server
+    std::string tsig_key;       // dns-rfc2136: key file for nsupdate -k (absolute path)
+    int tls_port = 443;         // alpn
+    std::string tls_address;    // alpn: "" = every address
     // manual: supplied by an interactive caller only (never saved). Without
     // them (renew from cron) a "manual" lineage fails with a clear message.
     challenge::ManualPrompt manual;
@@ -57,8 +60,8 @@ struct IssueRequest {
     std::string profile; // newOrder "profile" (the CA's profiles extension); "" = default
     bool force = false;
     std::chrono::seconds timeout{300};
-    std::string replaces; // ARI certID of the certificate this one replaces
-    bool dry_run = false; // run the whole flow against the CA, save nothing
+    std::string replaces;           // ARI certID of the certificate this one replaces
+    bool dry_run = false;           // run the whole flow against the CA, save nothing
     nlohmann::json hooks = nullptr; // config.json "hooks" to keep; null = none yet
 };
 
@@ -69,7 +72,7 @@ struct IssueResult {
     crypto::CertInfo cert;
     std::string key_type; // "" for an external CSR
     int version = 0;
-    std::filesystem::path dir; // the version folder
+    std::filesystem::path dir;    // the version folder
     std::chrono::sys_seconds due; // when renew will consider it due
     std::chrono::milliseconds elapsed{0};
     store::VersionFiles files; // what was (or, in a dry run, would have been) saved

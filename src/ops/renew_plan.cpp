@@ -1,12 +1,12 @@
 #include "ops/renew_plan.hpp"
 
-#include <random>
-
 #include "acme/problem.hpp"
 #include "common/error.hpp"
 #include "renew/ari.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
+
+#include <random>
 
 namespace acme::ops {
 
@@ -14,7 +14,9 @@ namespace {
 
 using std::chrono::system_clock;
 
-SysSeconds now() { return std::chrono::floor<std::chrono::seconds>(system_clock::now()); }
+SysSeconds now() {
+    return std::chrono::floor<std::chrono::seconds>(system_clock::now());
+}
 
 double random01() {
     thread_local std::mt19937_64 engine{std::random_device{}()};
@@ -39,6 +41,11 @@ void check_solver(const SolverConfig& solver) {
     solver_challenge_type(solver.kind);
     if (solver.kind == "dns-hook" && solver.dns_hook.empty()) {
         throw Error(ErrorKind::config, "config.json: solver 'dns-hook' without 'dns_hook'");
+    }
+    if (solver.kind == "dns-rfc2136" &&
+        (solver.rfc2136_server.empty() || solver.tsig_key.empty())) {
+        throw Error(ErrorKind::config,
+                    "config.json: solver 'dns-rfc2136' without 'rfc2136_server' or 'tsig_key'");
     }
     if (solver.kind == "webroot" && solver.webroot.empty()) {
         throw Error(ErrorKind::config, "config.json: solver 'webroot' without 'webroot'");
@@ -106,8 +113,8 @@ bool in_backoff(LineagePlan& plan) {
     }
     plan.report.outcome = Outcome::backoff;
     plan.report.retry_at = until;
-    plan.report.message = std::to_string(s.consecutive_failures) +
-                          " consecutive failure(s), last: " + s.last_error;
+    plan.report.message =
+        std::to_string(s.consecutive_failures) + " consecutive failure(s), last: " + s.last_error;
     return true;
 }
 
@@ -139,8 +146,8 @@ void decide(LineagePlan& plan, const RenewRequest& request, Logger& log) {
             log.debug(plan.name + ": no ARI answer (" + e.what() + "), using the lifetime rule");
         }
     }
-    plan.report.due = renew::renewal_time(
-        {plan.cert->not_before, plan.cert->not_after, request.days, moment});
+    plan.report.due =
+        renew::renewal_time({plan.cert->not_before, plan.cert->not_after, request.days, moment});
     plan.report.due_source = request.days ? "days" : moment ? "ari" : "lifetime";
     plan.due = now() >= *plan.report.due;
 }
@@ -162,6 +169,9 @@ IssueRequest request_from_config(const nlohmann::json& config) {
         r.solver.dns_hook = config_string(solver, "dns_hook", "");
         r.solver.dns_wait = solver.value("dns_wait", 0);
         r.solver.dns_resolver = config_string(solver, "dns_resolver", "");
+        r.solver.rfc2136_server = config_string(solver, "rfc2136_server", "");
+        r.solver.rfc2136_zone = config_string(solver, "rfc2136_zone", "");
+        r.solver.tsig_key = config_string(solver, "tsig_key", "");
         r.solver.tls_port = solver.value("tls_port", 443);
         r.solver.tls_address = config_string(solver, "tls_address", "");
         auto key_type = crypto::parse_key_type(config_string(config, "key_type", "ec256"));
@@ -188,7 +198,8 @@ void plan_lineage(LineagePlan& plan, const store::Store& store, const RenewReque
     try {
         load(plan, store);
         plan.transport = transports();
-        plan.client = std::make_unique<Client>(*plan.transport, request_from_config(plan.config).server_url, log);
+        plan.client = std::make_unique<Client>(*plan.transport,
+                                               request_from_config(plan.config).server_url, log);
         decide(plan, request, log);
     } catch (const Error& e) {
         plan.report.outcome = Outcome::failed;
