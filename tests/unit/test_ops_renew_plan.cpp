@@ -1,10 +1,10 @@
-#include <catch2/catch.hpp>
-
 #include "crypto/x509.hpp"
 #include "fake_transport.hpp"
 #include "ops/renew_plan.hpp"
 #include "renew/ari.hpp"
 #include "shell_helpers.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace acme;
 using namespace std::chrono;
@@ -24,7 +24,9 @@ std::string stamp(sys_seconds t) {
     return buf;
 }
 
-sys_seconds now() { return floor<seconds>(system_clock::now()); }
+sys_seconds now() {
+    return floor<seconds>(system_clock::now());
+}
 
 struct Lineage {
     test::TempDir dir;
@@ -44,8 +46,7 @@ struct Lineage {
 };
 
 // Plans the lineage against a scripted CA: directory, then `answers`.
-ops::LineagePlan plan(Lineage& l, std::vector<http::Response> answers,
-                      test::FakeTransport** seen) {
+ops::LineagePlan plan(Lineage& l, std::vector<http::Response> answers, test::FakeTransport** seen) {
     ops::LineagePlan p;
     p.name = "ari";
     NullLogger log;
@@ -67,8 +68,8 @@ ops::LineagePlan plan(Lineage& l, std::vector<http::Response> answers,
 http::Response window_answer(sys_seconds start, sys_seconds end, const std::string& retry_after) {
     http::Response r;
     r.status = 200;
-    r.body = R"({"suggestedWindow":{"start":")" + stamp(start) + R"(","end":")" + stamp(end) +
-             R"("}})";
+    r.body =
+        R"({"suggestedWindow":{"start":")" + stamp(start) + R"(","end":")" + stamp(end) + R"("}})";
     r.headers = {{"retry-after", retry_after}};
     return r;
 }
@@ -135,4 +136,25 @@ TEST_CASE("an unreachable CA does not make a valid lineage fail planning", "[ops
     CHECK(p.report.outcome == ops::Outcome::not_due);
     CHECK(p.report.due_source == "lifetime");
     CHECK_FALSE(p.due);
+}
+
+TEST_CASE("config.json keeps the RFC 2136 solver for renew", "[ops][renew]") {
+    acme::ops::IssueRequest issue;
+    issue.server_url = "https://ca.example/dir";
+    issue.solver.kind = "dns-rfc2136";
+    issue.solver.rfc2136_server = "192.0.2.53:5353";
+    issue.solver.rfc2136_zone = "example.com";
+    issue.solver.tsig_key = "/etc/acmectl/tsig.key";
+    issue.solver.dns_wait = 7;
+    issue.solver.dns_resolver = "192.0.2.1";
+    auto config = acme::ops::lineage_config(issue, {"*.example.com", "example.com"}, "example.com");
+    const auto back = acme::ops::request_from_config(config);
+    CHECK(back.solver.kind == "dns-rfc2136");
+    CHECK(back.solver.rfc2136_server == "192.0.2.53:5353");
+    CHECK(back.solver.rfc2136_zone == "example.com");
+    CHECK(back.solver.tsig_key == "/etc/acmectl/tsig.key");
+    CHECK(back.solver.dns_wait == 7);
+    CHECK(back.solver.dns_resolver == "192.0.2.1");
+    config["solver"].erase("tsig_key");
+    CHECK_THROWS_AS(acme::ops::request_from_config(config), acme::Error);
 }
