@@ -500,6 +500,8 @@ Fd input_pipe(std::string_view input) {
                     "the input for a hook is over " + std::to_string(k_hook_input_cap) + " bytes");
     Pipe in = make_pipe();
     ::fcntl(in.write.get(), F_SETFL, O_NONBLOCK);
+    // Best effort: a user over the pipe-user-pages limit gets one-page pipes.
+    ::fcntl(in.write.get(), F_SETPIPE_SZ, static_cast<int>(k_hook_input_cap));
     while (!input.empty()) {
         ssize_t n = ::write(in.write.get(), input.data(), input.size());
         if (n < 0 && errno == EINTR)
