@@ -1,31 +1,35 @@
 #include "context.hpp"
 
-#include <cstdlib>
-#include <iostream>
-#include <unistd.h>
-
 #include "acme/server_alias.hpp"
 #include "run_log.hpp"
 #include "value_sets.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
 
 namespace acmectl {
 
 void add_global_options(CLI::App& app, GlobalOptions& o) {
     auto* g = app.add_option_group("Global options");
-    g->add_option("--home", o.home, "Store folder (default /var/lib/acmectl as root, else "
-                                    "~/.local/state/acmectl)")
+    g->add_option("--home", o.home,
+                  "Store folder (default /var/lib/acmectl as root, else "
+                  "~/.local/state/acmectl)")
         ->envname("ACMECTL_HOME");
     g->add_option("--server", o.server,
                   "ACME directory URL, or letsencrypt, letsencrypt-staging, zerossl, google, "
-                  "google-staging, buypass, buypass-staging")
+                  "google-staging, buypass, buypass-staging (zerossl and google require EAB "
+                  "credentials: register --eab-kid --eab-hmac-key)")
         ->envname("ACMECTL_SERVER")
         ->check(value_sets::suggest(value_sets::server_aliases()))
         ->capture_default_str();
-    g->add_option("--config", o.config, "Read defaults from FILE instead of "
-                                        "/etc/acmectl/acmectl.conf (see acmectl.conf(5))");
+    g->add_option("--config", o.config,
+                  "Read defaults from FILE instead of "
+                  "/etc/acmectl/acmectl.conf (see acmectl.conf(5))");
     g->add_option("--ca-bundle", o.ca_bundle, "PEM file of roots trusted for the CA's HTTPS")
         ->check(CLI::ExistingFile);
-    g->add_flag("--insecure", o.insecure, "Do not verify the CA's HTTPS certificate (testing only)");
+    g->add_flag("--insecure", o.insecure,
+                "Do not verify the CA's HTTPS certificate (testing only)");
     g->add_flag("--json", o.json, "Print the result as one JSON document on stdout");
     g->add_flag("-v,--verbose", o.verbose, "More progress detail, with timings (repeatable)");
     g->add_flag("-q,--quiet", o.quiet, "Print errors only");
@@ -48,7 +52,9 @@ std::filesystem::path resolve_home(const GlobalOptions& o) {
     return std::filesystem::path(home ? home : ".") / ".local/state/acmectl";
 }
 
-std::string resolve_server_url(const GlobalOptions& o) { return acme::resolve_server(o.server); }
+std::string resolve_server_url(const GlobalOptions& o) {
+    return acme::resolve_server(o.server);
+}
 
 std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& o) {
     acme::http::ClientOptions options;
@@ -79,6 +85,8 @@ void StderrLogger::log(acme::LogLevel level, const std::string& message) {
     std::cerr << (level == acme::LogLevel::warn ? "warning: " : "") << message << '\n';
 }
 
-void print_json(const nlohmann::json& doc) { std::cout << doc.dump(2) << std::endl; }
+void print_json(const nlohmann::json& doc) {
+    std::cout << doc.dump(2) << std::endl;
+}
 
 } // namespace acmectl

@@ -10,6 +10,7 @@
 #include "store/store.hpp"
 #include "value_sets.hpp"
 
+#include <filesystem>
 #include <iostream>
 #include <unistd.h>
 
@@ -27,6 +28,9 @@ struct IssueOptions {
     std::string dns_hook;
     int dns_wait = 0;
     std::string dns_resolver;
+    std::string rfc2136_server;
+    std::string rfc2136_zone;
+    std::string tsig_key;
     bool alpn = false;
     int tls_port = 443;
     std::string tls_address;
@@ -69,6 +73,9 @@ std::string solver_kind(const IssueOptions& o) {
     if (!o.dns_hook.empty()) {
         return "dns-hook";
     }
+    if (!o.rfc2136_server.empty()) {
+        return "dns-rfc2136";
+    }
     if (o.alpn) {
         return "alpn";
     }
@@ -79,7 +86,7 @@ std::string solver_kind(const IssueOptions& o) {
         return "standalone";
     }
     throw CLI::ValidationError("choose how to answer the challenges: --standalone, --webroot DIR, "
-                               "--dns-hook CMD, --alpn or --manual");
+                               "--dns-hook CMD, --dns-rfc2136 SERVER, --alpn or --manual");
 }
 
 acme::ops::SolverConfig solver_config(const IssueOptions& o) {
@@ -91,10 +98,19 @@ acme::ops::SolverConfig solver_config(const IssueOptions& o) {
     s.dns_hook = o.dns_hook;
     s.dns_wait = o.dns_wait;
     s.dns_resolver = o.dns_resolver;
+    s.rfc2136_server = o.rfc2136_server;
+    s.rfc2136_zone = o.rfc2136_zone;
+    // renew runs from cron, in another folder: the key file's path must not depend on it
+    s.tsig_key = o.tsig_key.empty() ? "" : std::filesystem::absolute(o.tsig_key).string();
     s.tls_port = o.tls_port;
     s.tls_address = o.tls_address;
     if (s.kind == "manual") {
         s.manual = terminal_prompt();
+    }
+    const bool dns = s.kind == "dns-hook" || s.kind == "dns-rfc2136";
+    if (!dns && (o.dns_wait != 0 || !o.dns_resolver.empty())) {
+        throw CLI::ValidationError(
+            "--dns-wait and --dns-resolver need --dns-hook or --dns-rfc2136");
     }
     if (o.dns_wait >= o.timeout) {
         throw CLI::ValidationError("--dns-wait " + std::to_string(o.dns_wait) +
@@ -197,17 +213,26 @@ int run_issue(const GlobalOptions& g, const IssueOptions& o) {
     return 0;
 }
 
-// dns-01 by hook, tls-alpn-01 and the manual solver; exactly one solver may be chosen.
+// dns-01 by hook or RFC 2136, tls-alpn-01 and the manual solver; exactly one solver may be chosen.
 void add_other_solvers(CLI::App& sub, IssueOptions& o, std::vector<CLI::Option*> solvers) {
     auto* dns_hook = sub.add_option("--dns-hook", o.dns_hook,
                                     "Answer dns-01 by running CMD add|del FQDN VALUE (no shell)");
-    sub.add_option("--dns-wait", o.dns_wait, "Seconds to wait after the TXT records are added")
+    auto* rfc2136 = sub.add_option("--dns-rfc2136", o.rfc2136_server,
+                                   "Answer dns-01 by RFC 2136 updates (nsupdate) to the DNS "
+                                   "server ADDR[:PORT] (port 53 by default)");
+    sub.add_option("--tsig-key", o.tsig_key,
+                   "TSIG key FILE for --dns-rfc2136 (as tsig-keygen writes it)")
+        ->needs(rfc2136);
+    rfc2136->needs("--tsig-key");
+    sub.add_option("--dns-rfc2136-zone", o.rfc2136_zone,
+                   "Zone to update (default: asked of the --dns-rfc2136 server)")
+        ->needs(rfc2136);
+    sub.add_option("--dns-wait", o.dns_wait,
+                   "Seconds to wait after the TXT records are added (dns-01)")
         ->check(CLI::Range(0, 86400))
-        ->capture_default_str()
-        ->needs(dns_hook);
+        ->capture_default_str();
     sub.add_option("--dns-resolver", o.dns_resolver,
-                   "Poll this DNS server (ADDR[:PORT]) until the TXT records are visible")
-        ->needs(dns_hook);
+                   "Poll this DNS server (ADDR[:PORT]) until the TXT records are visible (dns-01)");
     auto* alpn = sub.add_flag("--alpn", o.alpn, "Answer tls-alpn-01 with a built-in TLS server");
     sub.add_option("--tls-port", o.tls_port, "Port of the --alpn server")
         ->check(CLI::Range(1, 65535))
@@ -217,7 +242,7 @@ void add_other_solvers(CLI::App& sub, IssueOptions& o, std::vector<CLI::Option*>
         ->needs(alpn);
     auto* manual =
         sub.add_flag("--manual", o.manual, "Show which http-01 file to create and wait for Enter");
-    solvers.insert(solvers.end(), {dns_hook, alpn, manual});
+    solvers.insert(solvers.end(), {dns_hook, rfc2136, alpn, manual});
     for (auto* a : solvers) {
         for (auto* b : solvers) {
             if (a != b) {

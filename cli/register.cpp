@@ -1,7 +1,4 @@
 // acmectl register: create or find the ACME account for a server.
-#include <iostream>
-#include <unistd.h>
-
 #include "acme/client.hpp"
 #include "commands.hpp"
 #include "common/error.hpp"
@@ -9,6 +6,9 @@
 #include "ops/account_session.hpp"
 #include "store/store.hpp"
 #include "value_sets.hpp"
+
+#include <iostream>
+#include <unistd.h>
 
 namespace acmectl {
 
@@ -28,9 +28,9 @@ struct RegisterOptions {
 };
 
 nlohmann::json to_json(const acme::ops::AccountSession& s) {
-    return {{"account_url", s.info.url},     {"status", s.info.status},
-            {"contact", s.info.contact},     {"server", s.server_url},
-            {"created", s.info.created},     {"key_path", s.key_path.string()}};
+    return {{"account_url", s.info.url}, {"status", s.info.status},
+            {"contact", s.info.contact}, {"server", s.server_url},
+            {"created", s.info.created}, {"key_path", s.key_path.string()}};
 }
 
 // A deactivated account cannot be brought back: ask, unless --yes.
@@ -115,7 +115,8 @@ Command setup_register(CLI::App& app, const GlobalOptions& global) {
         ->check(value_sets::one_of(value_sets::key_types()))
         ->capture_default_str();
     auto* kid = sub->add_option("--eab-kid", options->eab_kid,
-                                "External account binding key identifier from the CA");
+                                "External account binding key identifier from the CA (zerossl and "
+                                "google require one)");
     auto* hmac = sub->add_option("--eab-hmac-key", options->eab_hmac_key,
                                  "External account binding HMAC key (base64url) from the CA");
     auto* show = sub->add_flag("--show", options->show,

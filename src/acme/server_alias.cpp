@@ -32,4 +32,24 @@ std::string resolve_server(const std::string& alias_or_url) {
                                       "buypass, buypass-staging");
 }
 
+std::string eab_requirement(const std::string& directory_url) {
+    static const std::vector<std::pair<std::string, std::string>> cas = {
+        {"zerossl", "ZeroSSL requires External Account Binding: pass --eab-kid and "
+                    "--eab-hmac-key to 'acmectl register' (from ZeroSSL's dashboard, "
+                    "Developer section)"},
+        {"google", "Google Trust Services requires External Account Binding: pass --eab-kid "
+                   "and --eab-hmac-key to 'acmectl register' (from 'gcloud publicca "
+                   "external-account-keys create')"},
+        {"google-staging", "Google Trust Services requires External Account Binding: pass "
+                           "--eab-kid and --eab-hmac-key to 'acmectl register' (from 'gcloud "
+                           "publicca external-account-keys create', staging project)"},
+    };
+    for (const auto& [alias, note] : cas) {
+        if (resolve_server(alias) == directory_url) {
+            return note;
+        }
+    }
+    return {};
+}
+
 } // namespace acme

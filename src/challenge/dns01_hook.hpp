@@ -6,29 +6,16 @@
 // until every record is visible, bounded by the order's deadline.
 #pragma once
 
-#include "challenge/dns_txt_query.hpp"
+#include "challenge/dns01_common.hpp"
 #include "challenge/solver.hpp"
 #include "common/log.hpp"
 
 #include <chrono>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace acme::challenge {
-
-// "_acme-challenge.<name>" for an identifier (a leading "*." removed, as a
-// wildcard's authorization is validated at its base name, RFC 8555 §8.4).
-// Throws Error(protocol) when the identifier is not a DNS name.
-std::string dns01_record_name(std::string_view identifier);
-
-// base64url(SHA-256(key authorization)), the TXT value of RFC 8555 §8.4.
-std::string dns01_txt_value(std::string_view key_authorization);
-
-// Throws Error(usage) naming what when text holds a control character
-// (newline, tab, escape, DEL, ...): such a byte must not reach a hook.
-void require_no_control_chars(std::string_view text, const std::string& what);
 
 struct Dns01HookOptions {
     std::string command;          // --dns-hook, split without a shell
@@ -59,25 +46,14 @@ class Dns01Hook : public Solver {
     void cleanup(const ChallengeTask& task) noexcept override;
 
   private:
-    struct Record {
-        std::string identifier;
-        std::string key_authorization;
-        std::string fqdn;
-        std::string value;
-    };
-
     // Runs CMD op fqdn value; returns "" on success, else why it failed.
-    std::string run(const std::string& op, const Record& record);
-    std::chrono::milliseconds hook_timeout() const;
-    std::vector<std::string> missing_records(std::string& last_error);
-    void poll_resolver();
+    std::string run(const std::string& op, const Dns01Record& record);
 
     std::vector<std::string> m_argv;
-    std::chrono::seconds m_wait;
-    std::optional<DnsServer> m_resolver;
+    Dns01Propagation m_propagation;
     std::chrono::steady_clock::time_point m_deadline;
     Logger& m_log;
-    std::vector<Record> m_records; // every record an `add` was run for
+    std::vector<Dns01Record> m_records; // every record an `add` was run for
 };
 
 } // namespace acme::challenge

@@ -11,9 +11,6 @@
 #include <sys/socket.h>
 #include <system_error>
 
-// The same steps as open_listener in http01_standalone.cpp; that file could
-// use this one instead of its own copy.
-
 namespace acme::challenge {
 
 namespace {
@@ -76,6 +73,7 @@ std::string bind_failure(const std::string& address, int port, int error) {
     return "cannot listen on " + where + ": " + why;
 }
 
+// A bound, listening, non-blocking socket; the errno of the failing step on failure.
 struct BindResult {
     UniqueFd fd;
     int error = 0;
@@ -90,6 +88,7 @@ BindResult try_listen(const ListenAddress& address, bool dual_stack) {
     }
     const int one = 1;
     const int zero = 0;
+    // SO_REUSEADDR: a restart right after end() must not fail on TIME_WAIT.
     ::setsockopt(out.fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (dual_stack)
         ::setsockopt(out.fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
@@ -119,6 +118,7 @@ UniqueFd open_listen_socket(const std::string& address, int port) {
     BindResult result;
     if (address.empty()) {
         result = try_listen(ipv6_address(in6addr_any, port), true);
+        // No IPv6 on this host (module off, or no address): IPv4 only.
         const bool no_ipv6 = result.error == EAFNOSUPPORT || result.error == EADDRNOTAVAIL;
         if (no_ipv6)
             result = try_listen(ipv4_address(in_addr{htonl(INADDR_ANY)}, port), false);

@@ -1,5 +1,5 @@
-// Opening the listening socket of a built-in challenge server (tls-alpn-01;
-// the same rules as the http-01 server: IPv6 dual-stack on every address when
+// Opening the listening socket of the built-in challenge servers (http-01
+// and tls-alpn-01: IPv6 dual-stack on every address when
 // no address is given, SO_REUSEADDR, non-blocking). Private to src/challenge.
 #pragma once
 

@@ -2,6 +2,7 @@
 
 #include "acme/account_ops.hpp"
 #include "acme/problem.hpp"
+#include "acme/server_alias.hpp"
 #include "common/error.hpp"
 #include "common/time_format.hpp"
 
@@ -83,6 +84,11 @@ AccountSession register_account(const store::Store& store, Client& client,
                                 const RegisterRequest& request) {
     const auto& name = request.account_name;
     auto stored = store.load_account(request.server_url, name);
+    // Known to need EAB: say so before any request (the directory says it too).
+    const auto eab_note = eab_requirement(request.server_url);
+    if (!stored && !request.eab && !eab_note.empty()) {
+        throw Error(ErrorKind::usage, eab_note);
+    }
     if (stored) {
         auto session = make_session(store, request.server_url, name, stored->key_pem);
         if (auto existing = find_existing(client, session)) {
@@ -112,7 +118,9 @@ AccountSession register_account(const store::Store& store, Client& client,
     return session;
 }
 
-nlohmann::json show_account(Client& client) { return fetch_account(client); }
+nlohmann::json show_account(Client& client) {
+    return fetch_account(client);
+}
 
 namespace {
 

@@ -4,6 +4,7 @@
 #include "acme/order.hpp"
 #include "acme/problem.hpp"
 #include "challenge/dns01_hook.hpp"
+#include "challenge/dns01_rfc2136.hpp"
 #include "challenge/http01_shared.hpp"
 #include "challenge/http01_webroot.hpp"
 #include "challenge/manual.hpp"
@@ -23,6 +24,24 @@ namespace {
 
 using std::chrono::milliseconds;
 
+challenge::Dns01HookOptions hook_options(const SolverConfig& config) {
+    challenge::Dns01HookOptions options;
+    options.command = config.dns_hook;
+    options.wait = std::chrono::seconds(config.dns_wait);
+    options.resolver = config.dns_resolver;
+    return options;
+}
+
+challenge::Dns01Rfc2136Options rfc2136_options(const SolverConfig& config) {
+    challenge::Dns01Rfc2136Options options;
+    options.server = config.rfc2136_server;
+    options.zone = config.rfc2136_zone;
+    options.tsig_key = config.tsig_key;
+    options.wait = std::chrono::seconds(config.dns_wait);
+    options.resolver = config.dns_resolver;
+    return options;
+}
+
 // Throws Error(usage) for a solver that cannot work as configured (a bad
 // hook command, a manual lineage renewed without a terminal), Error(config)
 // for an unknown kind.
@@ -33,12 +52,14 @@ std::unique_ptr<challenge::Solver> make_solver(const SolverConfig& config, const
         return std::make_unique<challenge::WebrootHttp01>(config.webroot);
     }
     if (config.kind == "dns-hook") {
-        challenge::Dns01HookOptions options;
-        options.command = config.dns_hook;
-        options.wait = std::chrono::seconds(config.dns_wait);
-        options.resolver = config.dns_resolver;
+        auto options = hook_options(config);
         options.deadline = deadline;
         return std::make_unique<challenge::Dns01Hook>(options, log);
+    }
+    if (config.kind == "dns-rfc2136") {
+        auto options = rfc2136_options(config);
+        options.deadline = deadline;
+        return std::make_unique<challenge::Dns01Rfc2136>(options, log);
     }
     if (config.kind == "alpn") {
         return std::make_unique<challenge::TlsAlpn01>(config.tls_address, config.tls_port);
@@ -233,12 +254,11 @@ std::pair<std::vector<std::string>, std::string> plan_names(const IssueRequest& 
                                               "validates wildcards only with dns-01, not " + type);
         }
     }
-    if (request.solver.kind == "dns-hook") { // a bad hook fails before any network
-        challenge::Dns01HookOptions options;
-        options.command = request.solver.dns_hook;
-        options.wait = std::chrono::seconds(request.solver.dns_wait);
-        options.resolver = request.solver.dns_resolver;
-        challenge::check_dns01_hook_options(options);
+    // A bad hook, server or key file fails before any network.
+    if (request.solver.kind == "dns-hook") {
+        challenge::check_dns01_hook_options(hook_options(request.solver));
+    } else if (request.solver.kind == "dns-rfc2136") {
+        challenge::check_dns01_rfc2136_options(rfc2136_options(request.solver));
     }
     auto name = request.lineage_name.empty() ? lineage_name_for(ids.front()) : request.lineage_name;
     store::Store::check_lineage_name(name);
@@ -249,7 +269,7 @@ std::string solver_challenge_type(const std::string& kind) {
     if (kind == "standalone" || kind == "webroot" || kind == "manual") {
         return "http-01";
     }
-    if (kind == "dns-hook") {
+    if (kind == "dns-hook" || kind == "dns-rfc2136") {
         return "dns-01";
     }
     if (kind == "alpn") {
@@ -285,6 +305,12 @@ nlohmann::json solver_config(const SolverConfig& solver) {
         out["webroot"] = solver.webroot;
     } else if (solver.kind == "dns-hook") {
         out["dns_hook"] = solver.dns_hook;
+        out["dns_wait"] = solver.dns_wait;
+        out["dns_resolver"] = solver.dns_resolver;
+    } else if (solver.kind == "dns-rfc2136") {
+        out["rfc2136_server"] = solver.rfc2136_server;
+        out["rfc2136_zone"] = solver.rfc2136_zone;
+        out["tsig_key"] = solver.tsig_key;
         out["dns_wait"] = solver.dns_wait;
         out["dns_resolver"] = solver.dns_resolver;
     } else if (solver.kind == "alpn") {

@@ -21,16 +21,19 @@ namespace acme::ops {
 // How the challenges are answered; lineage_config records it in config.json
 // so that renew answers them the same way.
 struct SolverConfig {
-    // "standalone" | "webroot" | "dns-hook" | "alpn" | "manual"
+    // "standalone" | "webroot" | "dns-hook" | "dns-rfc2136" | "alpn" | "manual"
     std::string kind = "standalone";
     int http_port = 80;
     std::string http_address; // "" = every address
     std::string webroot;
-    std::string dns_hook;     // dns-hook: the command, run without a shell
-    int dns_wait = 0;         // dns-hook: seconds to wait after adding the records
-    std::string dns_resolver; // dns-hook: ADDR[:PORT] to poll; "" = none
-    int tls_port = 443;       // alpn
-    std::string tls_address;  // alpn: "" = every address
+    std::string dns_hook;       // dns-hook: the command, run without a shell
+    int dns_wait = 0;           // dns-*: seconds to wait after adding the records
+    std::string dns_resolver;   // dns-*: ADDR[:PORT] to poll; "" = none
+    std::string rfc2136_server; // dns-rfc2136: ADDR[:PORT] nsupdate sends updates to
+    std::string rfc2136_zone;   // dns-rfc2136: "" = found by asking the server
+    std::string tsig_key;       // dns-rfc2136: key file for nsupdate -k (absolute path)
+    int tls_port = 443;         // alpn
+    std::string tls_address;    // alpn: "" = every address
     // manual: supplied by an interactive caller only (never saved). Without
     // them (renew from cron) a "manual" lineage fails with a clear message.
     challenge::ManualPrompt manual;

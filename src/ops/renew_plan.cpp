@@ -42,6 +42,11 @@ void check_solver(const SolverConfig& solver) {
     if (solver.kind == "dns-hook" && solver.dns_hook.empty()) {
         throw Error(ErrorKind::config, "config.json: solver 'dns-hook' without 'dns_hook'");
     }
+    if (solver.kind == "dns-rfc2136" &&
+        (solver.rfc2136_server.empty() || solver.tsig_key.empty())) {
+        throw Error(ErrorKind::config,
+                    "config.json: solver 'dns-rfc2136' without 'rfc2136_server' or 'tsig_key'");
+    }
     if (solver.kind == "webroot" && solver.webroot.empty()) {
         throw Error(ErrorKind::config, "config.json: solver 'webroot' without 'webroot'");
     }
@@ -164,6 +169,9 @@ IssueRequest request_from_config(const nlohmann::json& config) {
         r.solver.dns_hook = config_string(solver, "dns_hook", "");
         r.solver.dns_wait = solver.value("dns_wait", 0);
         r.solver.dns_resolver = config_string(solver, "dns_resolver", "");
+        r.solver.rfc2136_server = config_string(solver, "rfc2136_server", "");
+        r.solver.rfc2136_zone = config_string(solver, "rfc2136_zone", "");
+        r.solver.tsig_key = config_string(solver, "tsig_key", "");
         r.solver.tls_port = solver.value("tls_port", 443);
         r.solver.tls_address = config_string(solver, "tls_address", "");
         auto key_type = crypto::parse_key_type(config_string(config, "key_type", "ec256"));

@@ -236,9 +236,11 @@ int lift_fd(int fd) {
     return fd > 2 ? fd : ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
 }
 
-bool redirect_stdio(int out_fd) {
-    int null_fd = ::open("/dev/null", O_RDONLY);
-    if (null_fd < 0 || (null_fd != 0 && ::dup2(null_fd, 0) < 0))
+// in_fd < 0: stdin from /dev/null.
+bool redirect_stdio(int in_fd, int out_fd) {
+    if (in_fd < 0)
+        in_fd = ::open("/dev/null", O_RDONLY);
+    if (in_fd < 0 || (in_fd != 0 && ::dup2(in_fd, 0) < 0))
         return false;
     return ::dup2(out_fd, 1) >= 0 && ::dup2(out_fd, 2) >= 0;
 }
@@ -293,12 +295,16 @@ class ExecPlan {
     ExecPlan(const ExecPlan&) = delete; // m_argv and m_envp point into the strings
     ExecPlan& operator=(const ExecPlan&) = delete;
 
-    [[noreturn]] void exec_in_child(int out_fd, int status_fd) const {
+    [[noreturn]] void exec_in_child(int in_fd, int out_fd, int status_fd) const {
         ::setpgid(0, 0);
         reset_signals();
         status_fd = lift_fd(status_fd);
         out_fd = lift_fd(out_fd);
-        if (status_fd < 0 || out_fd < 0 || !redirect_stdio(out_fd))
+        const bool has_input = in_fd >= 0;
+        if (has_input)
+            in_fd = lift_fd(in_fd);
+        if (status_fd < 0 || out_fd < 0 || (has_input && in_fd < 0) ||
+            !redirect_stdio(in_fd, out_fd))
             report_and_exit(status_fd, ExecFailure::setup, errno);
         mark_fds_cloexec();
         report_and_exit(status_fd, ExecFailure::exec, try_candidates());
@@ -484,13 +490,38 @@ class HookProcess {
     Clock::time_point m_exit_time;
 };
 
+// A pipe already holding input, its write end closed: the hook reads the
+// input, then end of file, and nobody can block on it. Empty for no input.
+Fd input_pipe(std::string_view input) {
+    if (input.empty())
+        return Fd();
+    if (input.size() > k_hook_input_cap)
+        throw Error(ErrorKind::usage,
+                    "the input for a hook is over " + std::to_string(k_hook_input_cap) + " bytes");
+    Pipe in = make_pipe();
+    ::fcntl(in.write.get(), F_SETFL, O_NONBLOCK);
+    // Best effort: a user over the pipe-user-pages limit gets one-page pipes.
+    ::fcntl(in.write.get(), F_SETPIPE_SZ, static_cast<int>(k_hook_input_cap));
+    while (!input.empty()) {
+        ssize_t n = ::write(in.write.get(), input.data(), input.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            throw Error(ErrorKind::hook,
+                        "cannot pass the input to a hook: " + errno_text(n < 0 ? errno : EIO));
+        input.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return std::move(in.read);
+}
+
 } // namespace
 
 HookResult run_hook(const std::vector<std::string>& argv, const EnvList& extra_env,
-                    milliseconds timeout) {
+                    milliseconds timeout, std::string_view input) {
     if (argv.empty())
         throw Error(ErrorKind::usage, "empty hook command");
     ExecPlan plan(argv, extra_env);
+    Fd in = input_pipe(input);
     Pipe out = make_pipe();
     Pipe status = make_pipe();
     Clock::time_point start = Clock::now();
@@ -499,10 +530,11 @@ HookResult run_hook(const std::vector<std::string>& argv, const EnvList& extra_e
         throw Error(ErrorKind::hook,
                     "cannot start hook " + argv.front() + ": " + errno_text(errno));
     if (pid == 0)
-        plan.exec_in_child(out.write.get(), status.write.get());
+        plan.exec_in_child(in.get(), out.write.get(), status.write.get());
     // The child does this too; whichever runs first, the group exists before
     // anyone signals it.
     ::setpgid(pid, pid);
+    in.reset();
     out.write.reset();
     status.write.reset();
 
@@ -553,6 +585,14 @@ std::vector<std::string> names_in(const fs::path& dir) {
 }
 
 } // namespace
+
+fs::path find_program(const std::string& program) {
+    for (const std::string& candidate :
+         exec_candidates(program, path_variable(merged_environment({}))))
+        if (is_executable_file(candidate))
+            return candidate;
+    return {};
+}
 
 std::vector<fs::path> hook_dir_executables(const fs::path& dir) {
     std::error_code ec;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,14 +36,23 @@ struct HookResult {
     bool ok() const { return started && !timed_out && exit_status == 0; }
 };
 
+// Input a hook may read on stdin: it is written into the pipe before the
+// hook starts, so it must fit in the pipe's buffer.
+inline constexpr std::size_t k_hook_input_cap = 32 * 1024;
+
 // Runs argv[0] (searched in PATH when it has no '/') with the current
-// environment plus extra_env (which overrides), stdin from /dev/null, in its
-// own process group. After `timeout` the group gets SIGTERM, then SIGKILL 2 s
-// later. The child is always reaped. A failing hook is reported in the result;
-// throws Error(usage) for an empty argv and Error(hook) only when the process
-// cannot be created (pipe/fork failure).
+// environment plus extra_env (which overrides), in its own process group;
+// stdin reads `input` (from /dev/null when it is empty). After `timeout` the
+// group gets SIGTERM, then SIGKILL 2 s later. The child is always reaped. A
+// failing hook is reported in the result; throws Error(usage) for an empty
+// argv or an input over k_hook_input_cap, and Error(hook) only when the
+// process cannot be created (pipe/fork failure).
 HookResult run_hook(const std::vector<std::string>& argv, const EnvList& extra_env,
-                    std::chrono::milliseconds timeout);
+                    std::chrono::milliseconds timeout, std::string_view input = {});
+
+// Where run_hook would find program: the first executable regular file among
+// PATH's folders (or program itself when it has a '/'); "" when there is none.
+std::filesystem::path find_program(const std::string& program);
 
 // The hooks of a folder like run-parts(8): regular executable files in
 // byte-wise name order, skipping hidden names and backups (~, .bak,

@@ -1,5 +1,6 @@
 // dns-01 through a hook, and the tiny TXT query used to wait for propagation.
 #include "challenge/dns01_hook.hpp"
+#include "challenge/dns01_rfc2136.hpp"
 #include "challenge/dns_txt_query.hpp"
 #include "common/error.hpp"
 #include "loopback_server.hpp"
@@ -433,4 +434,179 @@ TEST_CASE("ready() polls the resolver until the records are visible", "[challeng
         solver.ready();
         CHECK(Clock::now() - start >= std::chrono::seconds(1));
     }
+}
+
+// ------------------------------------------------------------- RFC 2136
+
+namespace {
+
+using acme::challenge::Dns01Record;
+using acme::challenge::Dns01Rfc2136;
+using acme::challenge::Dns01Rfc2136Options;
+
+// A fake nsupdate: appends its arguments, then its stdin, to log; prints
+// nsupdate-like lines and exits 2 when the file `status` says so.
+struct FakeNsupdate {
+    acme::test::TempDir dir;
+    fs::path program = dir.path() / "nsupdate";
+    fs::path key = dir.path() / "tsig.key";
+    fs::path log = dir.path() / "calls.log";
+
+    FakeNsupdate() {
+        std::ofstream(key) << "key \"acme\" { algorithm hmac-sha256; secret \"AAAA\"; };\n";
+        std::ofstream out(program);
+        out << "#!/bin/sh\n"
+            << "echo \"args: $*\" >> '" << log.string() << "'\n"
+            << "cat >> '" << log.string() << "'\n"
+            << "if [ -e '" << (dir.path() / "status").string() << "' ]; then\n"
+            << "  echo '; TSIG error with server: tsig indicates error'\n"
+            << "  echo 'update failed: NOTAUTH(BADSIG)'; exit 2\nfi\n";
+        out.close();
+        ::chmod(program.c_str(), 0755);
+    }
+    void fail() const { std::ofstream(dir.path() / "status") << "2\n"; }
+    std::string calls() const { return fs::exists(log) ? acme::test::slurp(log) : ""; }
+    Dns01Rfc2136Options options(int port) const {
+        Dns01Rfc2136Options o;
+        o.server = "127.0.0.1:" + std::to_string(port);
+        o.tsig_key = key.string();
+        o.program = program.string();
+        o.deadline = Clock::now() + std::chrono::seconds(30);
+        return o;
+    }
+};
+
+const Dns01Record k_record{"dns.example", k_task.key_authorization, "_acme-challenge.dns.example",
+                           k_value};
+
+} // namespace
+
+TEST_CASE("nsupdate script: one send per record, or one update for a zone", "[challenge][dns]") {
+    using acme::challenge::nsupdate_script;
+    const acme::challenge::DnsServer server{"192.0.2.53", 5353};
+    Dns01Record other = k_record;
+    other.value = "other";
+    CHECK(nsupdate_script(server, "", "add", {k_record, other}) ==
+          "server 192.0.2.53 5353\n"
+          "update add _acme-challenge.dns.example. 60 IN TXT \"" +
+              k_value +
+              "\"\nsend\n"
+              "update add _acme-challenge.dns.example. 60 IN TXT \"other\"\nsend\n");
+    CHECK(nsupdate_script(server, "example", "delete", {k_record}) ==
+          "server 192.0.2.53 5353\nzone example.\n"
+          "update delete _acme-challenge.dns.example. TXT \"" +
+              k_value + "\"\nsend\n");
+}
+
+TEST_CASE("nsupdate script: names and values cannot smuggle commands", "[challenge][dns]") {
+    using acme::challenge::nsupdate_script;
+    const acme::challenge::DnsServer server{"192.0.2.53", 53};
+    for (const char* fqdn : {"a.example\nsend", "a b.example", "a.example\" x", ""}) {
+        Dns01Record bad = k_record;
+        bad.fqdn = fqdn;
+        CHECK(error_of([&] { nsupdate_script(server, "", "add", {bad}); }).kind() ==
+              ErrorKind::protocol);
+    }
+    for (const char* value : {"abc\nupdate delete example. A", "a\"b", "a b", ""}) {
+        Dns01Record bad = k_record;
+        bad.value = value;
+        CHECK(error_of([&] { nsupdate_script(server, "", "add", {bad}); }).kind() ==
+              ErrorKind::protocol);
+    }
+    CHECK_THROWS(nsupdate_script(server, "ex ample", "add", {k_record}));
+    CHECK_THROWS(nsupdate_script({"ns.example\nsend", 53}, "", "add", {k_record}));
+}
+
+TEST_CASE("nsupdate's output becomes one line", "[challenge][dns]") {
+    using acme::challenge::nsupdate_message;
+    CHECK(nsupdate_message("; TSIG error with server: tsig indicates error\n"
+                           "update failed: NOTAUTH(BADSIG)\n") ==
+          "TSIG error with server: tsig indicates error / update failed: NOTAUTH(BADSIG)");
+    CHECK(nsupdate_message("\n\n") == "");
+    CHECK(nsupdate_message(std::string(400, 'x')).size() == 303);
+    CHECK(nsupdate_message("bad\x1b[31m") == "bad?[31m");
+}
+
+TEST_CASE("RFC 2136 options are checked before anything runs", "[challenge][dns]") {
+    FakeNsupdate fake;
+    auto o = fake.options(53);
+    acme::challenge::check_dns01_rfc2136_options(o);
+    auto bad = [&](auto change, const std::string& message) {
+        auto copy = o;
+        change(copy);
+        auto e = error_of([&] { acme::challenge::check_dns01_rfc2136_options(copy); });
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK_THAT(e.what(), Catch::Contains(message));
+    };
+    bad([&](auto& c) { c.tsig_key = (fake.dir.path() / "missing").string(); },
+        "cannot read the TSIG key file");
+    bad([&](auto& c) { c.tsig_key = fake.dir.path().string(); }, "is not a file");
+    bad([](auto& c) { c.tsig_key = ""; }, "--tsig-key");
+    bad([](auto& c) { c.server = "ns.example"; }, "invalid DNS server");
+    bad([](auto& c) { c.zone = "a zone"; }, "invalid DNS zone");
+    bad([](auto& c) { c.resolver = "x"; }, "invalid DNS server");
+    bad([](auto& c) { c.program = "no-such-nsupdate"; }, "bind9-dnsutils");
+}
+
+TEST_CASE("RFC 2136: add all, wait until served, delete all at the end", "[challenge][dns]") {
+    FakeNsupdate fake;
+    FakeDns dns;
+    NullLogger log;
+    ChallengeTask wildcard = k_task;
+    wildcard.key_authorization = "other.9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI";
+    const auto other = acme::challenge::dns01_txt_value(wildcard.key_authorization);
+    dns.set({k_value, other});
+    auto o = fake.options(dns.port());
+    o.zone = "example";
+    Dns01Rfc2136 solver(o, log);
+    CHECK(solver.challenge_type() == "dns-01");
+    solver.present(k_task);
+    solver.present(wildcard);
+    CHECK(fake.calls().empty()); // nothing runs before ready()
+    solver.ready();
+    CHECK(dns.queries() >= 2);
+    const auto server = "server 127.0.0.1 " + std::to_string(dns.port()) + "\nzone example.\n";
+    const std::string name = "_acme-challenge.dns.example.";
+    const auto args = "args: -k " + fake.key.string() + " -t ";
+    auto calls = fake.calls();
+    CHECK(calls.starts_with(args));
+    CHECK_THAT(calls,
+               Catch::EndsWith(server + "update add " + name + " 60 IN TXT \"" + k_value +
+                               "\"\nupdate add " + name + " 60 IN TXT \"" + other + "\"\nsend\n"));
+    solver.cleanup(k_task);
+    solver.cleanup(wildcard);
+    solver.cleanup(wildcard);
+    solver.end();
+    calls = fake.calls().substr(calls.size());
+    CHECK_THAT(calls,
+               Catch::EndsWith(server + "update delete " + name + " TXT \"" + k_value +
+                               "\"\nupdate delete " + name + " TXT \"" + other + "\"\nsend\n"));
+    CHECK(std::count(calls.begin(), calls.end(), '\n') == 6);
+}
+
+TEST_CASE("RFC 2136: a refused update fails with nsupdate's message, and cleans up",
+          "[challenge][dns]") {
+    FakeNsupdate fake;
+    NullLogger log;
+    Dns01Rfc2136 solver(fake.options(53), log);
+    fake.fail();
+    solver.present(k_task);
+    auto e = error_of([&] { solver.ready(); });
+    CHECK(e.kind() == ErrorKind::hook);
+    CHECK_THAT(e.what(), Catch::Contains("127.0.0.1:53 did not add the TXT records") &&
+                             Catch::Contains("update failed: NOTAUTH(BADSIG)"));
+    CHECK(std::string(e.what()).find('\n') == std::string::npos);
+    solver.cleanup(k_task);
+    solver.end();
+    CHECK_THAT(fake.calls(), Catch::Contains("update delete _acme-challenge.dns.example. TXT"));
+}
+
+TEST_CASE("RFC 2136: nothing is deleted when nothing was added", "[challenge][dns]") {
+    FakeNsupdate fake;
+    NullLogger log;
+    Dns01Rfc2136 solver(fake.options(53), log);
+    solver.present(k_task);
+    solver.cleanup(k_task);
+    solver.end();
+    CHECK(fake.calls().empty());
 }

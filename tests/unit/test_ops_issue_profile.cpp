@@ -1,9 +1,11 @@
 // issue: profiles, the solver kinds in config.json and what renew makes of them.
 #include "acme/client.hpp"
 #include "acme/order.hpp"
+#include "acme/server_alias.hpp"
 #include "common/error.hpp"
 #include "crypto/base64url.hpp"
 #include "fake_transport.hpp"
+#include "ops/account_session.hpp"
 #include "ops/issue_certificate.hpp"
 #include "ops/renew_plan.hpp"
 #include "shell_helpers.hpp"
@@ -164,4 +166,25 @@ TEST_CASE("before any order: a manual lineage without a person, an unknown profi
     }
     CHECK(t.sent().size() == 1); // the directory only
     CHECK_FALSE(store.lineage_exists("a.example"));
+}
+
+TEST_CASE("register refuses ZeroSSL and Google without EAB before any request", "[ops][eab]") {
+    test::TempDir dir;
+    store::Store store{dir.path() / "home"};
+    NullLogger log;
+    for (const char* alias : {"zerossl", "google", "google-staging"}) {
+        FakeTransport t; // nothing scripted: any request would fail differently
+        ops::RegisterRequest request;
+        request.server_url = resolve_server(alias);
+        request.agree_tos = true;
+        Client client{t, request.server_url, log};
+        auto e = error_of([&] { (void)ops::register_account(store, client, request); });
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK_THAT(e.what(), Catch::Contains("requires External Account Binding") &&
+                                 Catch::Contains("--eab-kid and --eab-hmac-key"));
+        CHECK(t.sent().empty());
+        CHECK_FALSE(store.load_account(request.server_url, "default"));
+    }
+    CHECK(eab_requirement(resolve_server("letsencrypt")).empty());
+    CHECK(eab_requirement("https://ca.test/dir").empty());
 }

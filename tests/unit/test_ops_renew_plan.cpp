@@ -124,3 +124,24 @@ TEST_CASE("an unreachable CA does not make a valid lineage fail planning", "[ops
     CHECK(p.report.due_source == "lifetime");
     CHECK_FALSE(p.due);
 }
+
+TEST_CASE("config.json keeps the RFC 2136 solver for renew", "[ops][renew]") {
+    acme::ops::IssueRequest issue;
+    issue.server_url = "https://ca.example/dir";
+    issue.solver.kind = "dns-rfc2136";
+    issue.solver.rfc2136_server = "192.0.2.53:5353";
+    issue.solver.rfc2136_zone = "example.com";
+    issue.solver.tsig_key = "/etc/acmectl/tsig.key";
+    issue.solver.dns_wait = 7;
+    issue.solver.dns_resolver = "192.0.2.1";
+    auto config = acme::ops::lineage_config(issue, {"*.example.com", "example.com"}, "example.com");
+    const auto back = acme::ops::request_from_config(config);
+    CHECK(back.solver.kind == "dns-rfc2136");
+    CHECK(back.solver.rfc2136_server == "192.0.2.53:5353");
+    CHECK(back.solver.rfc2136_zone == "example.com");
+    CHECK(back.solver.tsig_key == "/etc/acmectl/tsig.key");
+    CHECK(back.solver.dns_wait == 7);
+    CHECK(back.solver.dns_resolver == "192.0.2.1");
+    config["solver"].erase("tsig_key");
+    CHECK_THROWS_AS(acme::ops::request_from_config(config), acme::Error);
+}

@@ -279,6 +279,23 @@ TEST_CASE("run_hook: stdin is /dev/null, other descriptors are closed", "[renew]
     CHECK(r.output == "closed\n");
 }
 
+TEST_CASE("run_hook feeds input on stdin, then end of file", "[renew][hooks]") {
+    HookResult r = run_hook({"/bin/sh", "-c", "cat; echo end"}, {}, 10s, "line 1\nline 2\n");
+    CHECK(r.ok());
+    CHECK(r.output == "line 1\nline 2\nend\n");
+    // A hook that does not read its input is not disturbed by it.
+    CHECK(run_hook({"/bin/true"}, {}, 10s, "ignored\n").ok());
+    const std::string big(acme::renew::k_hook_input_cap + 1, 'x');
+    CHECK_THROWS_AS(run_hook({"/bin/cat"}, {}, 10s, big), acme::Error);
+}
+
+TEST_CASE("find_program looks in PATH like run_hook", "[renew][hooks]") {
+    CHECK(acme::renew::find_program("sh").filename() == "sh");
+    CHECK(acme::renew::find_program("/bin/sh") == "/bin/sh");
+    CHECK(acme::renew::find_program("no-such-program-acmectl").empty());
+    CHECK(acme::renew::find_program("/etc/passwd").empty()); // not executable
+}
+
 TEST_CASE("run_hook puts the hook in its own process group", "[renew][hooks]") {
     HookResult r = run_sh("echo $$; cut -d' ' -f5 /proc/$$/stat");
     REQUIRE(r.ok());
