@@ -1,6 +1,7 @@
 #include "challenge/dns01_hook.hpp"
 
 #include "common/error.hpp"
+#include "renew/command_split.hpp"
 
 namespace acme::challenge {
 

@@ -1,6 +1,8 @@
 #include "ops/deploy_lineage.hpp"
 
 #include "common/error.hpp"
+#include "renew/command_split.hpp"
+#include "renew/hook_dir.hpp"
 #include "renew/install_step.hpp"
 
 namespace acme::ops {
@@ -22,10 +24,9 @@ HookReport run_argv(const std::string& label, const std::vector<std::string>& ar
     HookReport report{label, result.ok(), "", result.exit_status, result.elapsed};
     if (!result.ok()) {
         report.error = !result.error.empty() ? result.error
-                       : result.timed_out   ? "timed out after " +
-                                                std::to_string(timeout.count() / 1000) + " s"
-                                            : "exited with status " +
-                                                std::to_string(result.exit_status);
+                       : result.timed_out
+                           ? "timed out after " + std::to_string(timeout.count() / 1000) + " s"
+                           : "exited with status " + std::to_string(result.exit_status);
         if (!result.output.empty()) {
             report.error += ": " + first_line(result.output);
         }

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "ops/deploy_lineage.hpp"
+#include "renew/command_split.hpp"
 #include "renew/hook_runner.hpp"
 
 namespace acme::ops {

@@ -1,6 +1,7 @@
 #include "renew/hook_runner.hpp"
 
 #include "common/error.hpp"
+#include "renew/hook_dir.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -20,92 +21,6 @@ namespace acme::renew {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
-
-// ---------------------------------------------------------------- splitting
-
-namespace {
-
-bool is_blank(char c) {
-    return c == ' ' || c == '\t' || c == '\n';
-}
-
-bool escapable_in_double_quotes(char c) {
-    return c == '"' || c == '\\' || c == '$' || c == '`';
-}
-
-[[noreturn]] void throw_split(const std::string& what, const std::string& command) {
-    throw Error(ErrorKind::usage, what + " in hook command: " + command);
-}
-
-// After an opening '; appends up to the closing ' and returns the position past it.
-std::size_t read_single_quoted(const std::string& in, std::size_t pos, std::string& word) {
-    std::size_t end = in.find('\'', pos);
-    if (end == std::string::npos)
-        throw_split("unterminated single quote", in);
-    word.append(in, pos, end - pos);
-    return end + 1;
-}
-
-// After an opening "; a backslash escapes only " \ $ ` as in sh, and
-// backslash-newline continues the line.
-std::size_t read_double_quoted(const std::string& in, std::size_t pos, std::string& word) {
-    while (pos < in.size()) {
-        char c = in[pos];
-        if (c == '"')
-            return pos + 1;
-        char next = pos + 1 < in.size() ? in[pos + 1] : '\0';
-        if (c == '\\' && next == '\n') {
-            pos += 2;
-        } else if (c == '\\' && escapable_in_double_quotes(next)) {
-            word += next;
-            pos += 2;
-        } else {
-            word += c;
-            ++pos;
-        }
-    }
-    throw_split("unterminated double quote", in);
-}
-
-} // namespace
-
-std::vector<std::string> split_command(const std::string& command) {
-    std::vector<std::string> words;
-    std::string word;
-    bool in_word = false; // '' is an empty word, not nothing
-    std::size_t pos = 0;
-    while (pos < command.size()) {
-        char c = command[pos];
-        if (c == '\\' && pos + 1 < command.size() && command[pos + 1] == '\n') {
-            pos += 2; // line continuation, as in sh
-        } else if (is_blank(c)) {
-            if (in_word)
-                words.push_back(std::exchange(word, {}));
-            in_word = false;
-            ++pos;
-        } else {
-            in_word = true;
-            if (c == '\'') {
-                pos = read_single_quoted(command, pos + 1, word);
-            } else if (c == '"') {
-                pos = read_double_quoted(command, pos + 1, word);
-            } else if (c == '\\') {
-                if (pos + 1 == command.size())
-                    throw_split("trailing backslash", command);
-                word += command[pos + 1];
-                pos += 2;
-            } else {
-                word += c;
-                ++pos;
-            }
-        }
-    }
-    if (in_word)
-        words.push_back(std::move(word));
-    if (words.empty())
-        throw Error(ErrorKind::usage, "empty hook command");
-    return words;
-}
 
 // ------------------------------------------------------------------ running
 
@@ -551,79 +466,12 @@ HookResult run_hook(const std::vector<std::string>& argv, const EnvList& extra_e
     return result;
 }
 
-// ------------------------------------------------------------ hook folders
-
-namespace {
-
-// run-parts' rule: no hidden files, and no leftovers of editors and dpkg.
-bool is_hook_name(std::string_view name) {
-    if (name.empty() || name.front() == '.')
-        return false;
-    for (std::string_view suffix : {"~", ".dpkg-old", ".dpkg-new", ".dpkg-dist", ".bak"})
-        if (name.ends_with(suffix))
-            return false;
-    return true;
-}
-
-// Follows symlinks, as run-parts does.
-bool is_executable_file(const fs::path& path) {
-    struct stat st {};
-    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-           ::access(path.c_str(), X_OK) == 0;
-}
-
-std::vector<std::string> names_in(const fs::path& dir) {
-    std::vector<std::string> names;
-    try {
-        for (const fs::directory_entry& entry : fs::directory_iterator(dir))
-            names.push_back(entry.path().filename().string());
-    } catch (const fs::filesystem_error& e) {
-        throw Error(ErrorKind::io,
-                    "cannot read hook folder " + dir.string() + ": " + e.code().message());
-    }
-    return names;
-}
-
-} // namespace
-
 fs::path find_program(const std::string& program) {
     for (const std::string& candidate :
          exec_candidates(program, path_variable(merged_environment({}))))
         if (is_executable_file(candidate))
             return candidate;
     return {};
-}
-
-std::vector<fs::path> hook_dir_executables(const fs::path& dir) {
-    std::error_code ec;
-    if (!fs::exists(dir, ec) && !ec)
-        return {};
-    std::vector<std::string> names = names_in(dir);
-    // std::string compares as unsigned char: byte-wise, like run-parts in the C locale.
-    std::sort(names.begin(), names.end());
-    std::vector<fs::path> hooks;
-    for (const std::string& name : names)
-        if (is_hook_name(name) && is_executable_file(dir / name))
-            hooks.push_back(dir / name);
-    return hooks;
-}
-
-// ------------------------------------------------------------- environment
-
-EnvList lineage_hook_env(const std::string& name, const std::vector<std::string>& domains,
-                         const fs::path& cert_dir) {
-    std::string joined;
-    for (const std::string& domain : domains)
-        joined += (joined.empty() ? "" : " ") + domain;
-    return {
-        {"ACMECTL_NAME", name},
-        {"ACMECTL_DOMAINS", joined},
-        {"ACMECTL_CERT_DIR", cert_dir.string()},
-        {"ACMECTL_FULLCHAIN", (cert_dir / "fullchain.pem").string()},
-        {"ACMECTL_KEY", (cert_dir / "privkey.pem").string()},
-        {"RENEWED_LINEAGE", cert_dir.string()},
-        {"RENEWED_DOMAINS", joined},
-    };
 }
 
 } // namespace acme::renew

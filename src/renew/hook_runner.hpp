@@ -1,7 +1,9 @@
 // Running user hooks (DESIGN.md "Hooks"): no shell unless the user writes
 // `sh -c`, a timeout that kills the hook's whole process group, output
-// captured for the log, and the certbot-compatible environment.
+// captured for the log.
 #pragma once
+
+#include "renew/hook_env.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -11,15 +13,6 @@
 #include <vector>
 
 namespace acme::renew {
-
-using EnvList = std::vector<std::pair<std::string, std::string>>;
-
-// Shell-like word splitting without a shell: whitespace separates words,
-// '...' is literal, "..." honours \" \\ \$ \` escapes, a backslash outside
-// quotes escapes the next character. No globbing, variables or operators:
-// `a;b` is one word. Throws Error(usage) on an unterminated quote, a trailing
-// backslash, or a command with no words.
-std::vector<std::string> split_command(const std::string& command);
 
 // Output beyond this is read and dropped, so a chatty hook cannot fill memory
 // or block on a full pipe.
@@ -53,17 +46,5 @@ HookResult run_hook(const std::vector<std::string>& argv, const EnvList& extra_e
 // Where run_hook would find program: the first executable regular file among
 // PATH's folders (or program itself when it has a '/'); "" when there is none.
 std::filesystem::path find_program(const std::string& program);
-
-// The hooks of a folder like run-parts(8): regular executable files in
-// byte-wise name order, skipping hidden names and backups (~, .bak,
-// .dpkg-old/-new/-dist). Empty when the folder does not exist; throws
-// Error(io) when it cannot be read.
-std::vector<std::filesystem::path> hook_dir_executables(const std::filesystem::path& dir);
-
-// ACMECTL_NAME, ACMECTL_DOMAINS, ACMECTL_CERT_DIR, ACMECTL_FULLCHAIN,
-// ACMECTL_KEY and certbot's RENEWED_LINEAGE and RENEWED_DOMAINS, so existing
-// certbot deploy hooks keep working.
-EnvList lineage_hook_env(const std::string& name, const std::vector<std::string>& domains,
-                         const std::filesystem::path& cert_dir);
 
 } // namespace acme::renew

@@ -1,4 +1,6 @@
 #include "common/error.hpp"
+#include "renew/command_split.hpp"
+#include "renew/hook_dir.hpp"
 #include "renew/hook_runner.hpp"
 #include "renew/install_step.hpp"
 

@@ -1,0 +1,16 @@
+// Hook commands are written as one line, split into argv without a shell.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace acme::renew {
+
+// Shell-like word splitting without a shell: whitespace separates words,
+// '...' is literal, "..." honours \" \\ \$ \` escapes, a backslash outside
+// quotes escapes the next character. No globbing, variables or operators:
+// `a;b` is one word. Throws Error(usage) on an unterminated quote, a trailing
+// backslash, or a command with no words.
+std::vector<std::string> split_command(const std::string& command);
+
+} // namespace acme::renew

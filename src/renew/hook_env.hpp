@@ -1,0 +1,19 @@
+// The environment hooks get: acmectl's variables and certbot's.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace acme::renew {
+
+using EnvList = std::vector<std::pair<std::string, std::string>>;
+
+// ACMECTL_NAME, ACMECTL_DOMAINS, ACMECTL_CERT_DIR, ACMECTL_FULLCHAIN,
+// ACMECTL_KEY and certbot's RENEWED_LINEAGE and RENEWED_DOMAINS, so existing
+// certbot deploy hooks keep working.
+EnvList lineage_hook_env(const std::string& name, const std::vector<std::string>& domains,
+                         const std::filesystem::path& cert_dir);
+
+} // namespace acme::renew
