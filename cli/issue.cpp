@@ -6,7 +6,9 @@
 #include "crypto/key.hpp"
 #include "ops/account_session.hpp"
 #include "ops/issue_certificate.hpp"
+#include "ops/version_policy.hpp"
 #include "served_format.hpp"
+#include "store/group.hpp"
 #include "store/store.hpp"
 #include "value_sets.hpp"
 
@@ -46,6 +48,8 @@ struct IssueOptions {
     bool agree_tos = false;
     std::vector<std::string> deploy_hooks;
     EndpointFlags endpoints;
+    std::optional<std::string> key_group; // nullopt = the lineage's
+    std::optional<int> keep_versions;     // nullopt = the lineage's
 };
 
 // --manual: the instructions go to stderr, Enter on the terminal confirms.
@@ -131,6 +135,8 @@ acme::ops::IssueRequest make_request(const GlobalOptions& g, const IssueOptions&
     r.preferred_chain = o.preferred_chain;
     r.profile = o.profile;
     r.force = o.force;
+    r.key_group = o.key_group;
+    r.keep_versions = o.keep_versions;
     r.timeout = std::chrono::seconds(o.timeout);
     if (!o.deploy_hooks.empty()) {
         r.hooks = {{"deploy", o.deploy_hooks}, {"install", nlohmann::json::array()}};
@@ -252,6 +258,31 @@ void add_other_solvers(CLI::App& sub, IssueOptions& o, std::vector<CLI::Option*>
     }
 }
 
+// --key-group names a group of this system ("" gives the key back to its owner
+// alone); checked while parsing, so a typo fails before anything is asked.
+CLI::Validator existing_group() {
+    return CLI::Validator(
+        [](std::string& name) -> std::string {
+            if (name.empty() || acme::store::find_group(name)) {
+                return "";
+            }
+            return "no group '" + name + "' on this system (see getent group)";
+        },
+        "", "existing-group");
+}
+
+// Who may read the private key, and how many versions stay on disk.
+void add_storage_options(CLI::App& sub, IssueOptions& o) {
+    sub.add_option("--key-group", o.key_group,
+                   "Let this GROUP read privkey.pem (mode 0640), for services that do not run "
+                   "as root; kept by renew; '' = owner only again")
+        ->check(existing_group());
+    sub.add_option("--keep-versions", o.keep_versions,
+                   "Keep the N newest versions of the lineage, pruning older ones after each "
+                   "issue and renewal (default: the lineage's, else 5)")
+        ->check(CLI::Range(acme::ops::k_min_keep_versions, 10000));
+}
+
 } // namespace
 
 Command setup_issue(CLI::App& app, const GlobalOptions& global) {
@@ -290,6 +321,7 @@ Command setup_issue(CLI::App& app, const GlobalOptions& global) {
     sub->add_option("--deploy-hook", o->deploy_hooks,
                     "Command run after each renewal of this lineage (repeatable; no shell)");
     add_endpoint_flags(*sub, o->endpoints);
+    add_storage_options(*sub, *o);
     return {sub, [&global, o] { return run_issue(global, *o); }};
 }
 

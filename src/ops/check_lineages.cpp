@@ -8,6 +8,7 @@
 #include "ops/lineage_state.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
+#include "store/group.hpp"
 
 #include <algorithm>
 #include <sys/stat.h>
@@ -27,9 +28,38 @@ std::optional<std::string> read_part(LineageHealth& h, const fs::path& path) {
     }
 }
 
+// A group may read the key exactly when the lineage grants it one (config.json
+// "key_group", from issue --key-group): else a service cannot read its key,
+// or a group reads a key nobody meant to give it.
+void check_key_group(LineageHealth& h, const struct stat& key_st, const nlohmann::json& config) {
+    const auto granted = config.value("key_group", nlohmann::json()).is_string()
+                             ? config["key_group"].get<std::string>()
+                             : std::string();
+    const auto actual = store::group_name(key_st.st_gid);
+    const bool group_reads = (key_st.st_mode & 0040) != 0;
+    if (granted.empty()) {
+        if (group_reads) {
+            add_finding(h, Status::warning,
+                        "privkey.pem is readable by group " + actual +
+                            " but the lineage grants no group");
+        }
+        return;
+    }
+    const auto gid = store::find_group(granted);
+    if (!gid) {
+        add_finding(h, Status::warning, "the lineage's key group " + granted + " does not exist");
+    } else if (key_st.st_gid != *gid) {
+        add_finding(h, Status::warning,
+                    "privkey.pem belongs to group " + actual + ", the lineage grants " + granted);
+    } else if (!group_reads) {
+        add_finding(h, Status::warning, "privkey.pem is not readable by group " + granted);
+    }
+}
+
 // The private key must be readable by its owner only (0600), or by a group
 // when the lineage grants one (0640), and owned by whoever owns the store.
-void check_key_file(LineageHealth& h, const fs::path& key, const fs::path& home) {
+void check_key_file(LineageHealth& h, const fs::path& key, const fs::path& home,
+                    const nlohmann::json& config) {
     struct stat key_st {};
     struct stat home_st {};
     if (::stat(key.c_str(), &key_st) != 0 || ::stat(home.c_str(), &home_st) != 0) {
@@ -45,6 +75,7 @@ void check_key_file(LineageHealth& h, const fs::path& key, const fs::path& home)
     if (key_st.st_uid != home_st.st_uid) {
         add_finding(h, Status::warning, "privkey.pem is not owned by the store's owner");
     }
+    check_key_group(h, key_st, config);
 }
 
 void check_files(LineageHealth& h, const store::Store& store, const nlohmann::json& config) {
@@ -82,7 +113,7 @@ void check_files(LineageHealth& h, const store::Store& store, const nlohmann::js
         }
     }
     if (has_key) {
-        check_key_file(h, dir / "privkey.pem", store.home());
+        check_key_file(h, dir / "privkey.pem", store.home(), config);
     }
     h.due = renew::lifetime_renewal_time(info.not_before, info.not_after);
 }

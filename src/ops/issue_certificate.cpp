@@ -13,6 +13,7 @@
 #include "common/time_format.hpp"
 #include "crypto/csr.hpp"
 #include "ops/authorize.hpp"
+#include "ops/version_policy.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
 
@@ -369,6 +370,7 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     auto ids = parse_identifiers(domains);
     require_profile(client.directory(), request.profile);
     auto solver = make_solver(request.solver, name, deadline, log);
+    const auto policy = version_policy(store, request, name); // an unknown group fails here
     auto key = certificate_key(store, request, name);
     auto csr_der = key ? crypto::make_csr_der(*key, domains)
                        : crypto::read_csr(store::read_file(request.csr_path, 1 << 20)).der;
@@ -386,9 +388,11 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     result.key_type = key ? crypto::key_type_name(key->type()) : "";
     result.files = {join(certs, 0, 1), join(certs, 1), join(certs, 0), key ? key->to_pem() : ""};
     if (!request.dry_run) {
-        result.version = store.write_version(name, result.files);
-        store.write_config(name, config_to_save(store, request, domains, name));
+        result.version = store.write_version(name, result.files, policy.key_mode(), policy.key_gid);
+        store.write_config(name,
+                           with_policy(config_to_save(store, request, domains, name), policy));
         store.activate_version(name, result.version);
+        prune_versions(store, name, policy, log);
         result.dir = store.version_dir(name, result.version);
         log.info("Saved " + name + " version " + std::to_string(result.version));
     }

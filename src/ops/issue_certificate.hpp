@@ -64,6 +64,9 @@ struct IssueRequest {
     bool dry_run = false;               // run the whole flow against the CA, save nothing
     nlohmann::json hooks = nullptr;     // config.json "hooks" to keep; null = none yet
     nlohmann::json endpoints = nullptr; // config.json "endpoints"; null = keep the lineage's
+    // Group that may read privkey.pem (0640); "" = owner only; nullopt = the lineage's.
+    std::optional<std::string> key_group;
+    std::optional<int> keep_versions; // versions kept after pruning; nullopt = the lineage's
 };
 
 struct IssueResult {

@@ -39,24 +39,41 @@ fs::path temp_name_for(const fs::path& target) {
                                 std::to_string(next_temp_id()));
 }
 
-struct TempFile {
-    fs::path path;
-    UniqueFd fd;
-};
+// The umask may have narrowed the mode given to open(2); this sets exactly
+// `mode` and the group, owner bits only until the group is right.
+int set_access(int fd, mode_t mode, gid_t group) {
+    if (group != k_keep_group && ::fchown(fd, static_cast<uid_t>(-1), group) != 0)
+        return errno;
+    return ::fchmod(fd, mode) == 0 ? 0 : errno;
+}
 
-// O_EXCL so we never write through a planted file or symlink, and the mode
-// is the file's from its first byte.
-TempFile create_temp_beside(const fs::path& target, mode_t mode) {
+} // namespace
+
+namespace detail {
+
+// O_EXCL so we never write through a planted file or symlink. Created with
+// owner bits only, so no one else can open it before its group is set.
+TempFile create_temp_beside(const fs::path& target, mode_t mode, gid_t group) {
     for (int attempt = 0; attempt < 100; ++attempt) {
         fs::path temp = temp_name_for(target);
-        int fd = ::open(temp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode);
-        if (fd >= 0)
-            return TempFile{temp, UniqueFd(fd)};
-        if (errno != EEXIST)
+        int fd = ::open(temp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode & 0700);
+        if (fd < 0 && errno == EEXIST)
+            continue;
+        if (fd < 0)
             throw_io("write", target, errno);
+        TempFile file{temp, UniqueFd(fd)};
+        if (int err = set_access(fd, mode, group); err != 0) {
+            ::unlink(temp.c_str());
+            throw_io("write", target, err);
+        }
+        return file;
     }
     throw_io("write", target, EEXIST);
 }
+
+} // namespace detail
+
+namespace {
 
 int write_all(int fd, std::string_view content) {
     while (!content.empty()) {
@@ -70,12 +87,8 @@ int write_all(int fd, std::string_view content) {
     return 0;
 }
 
-// Mode, content, fsync, close; errno value or 0.
-int fill_temp(TempFile& temp, std::string_view content, mode_t mode) {
-    // The umask may have narrowed the mode given to open(2); this restores
-    // exactly `mode`, before any byte is written, and never widens beyond it.
-    if (::fchmod(temp.fd.get(), mode) != 0)
-        return errno;
+// Content, fsync, close; errno value or 0.
+int fill_temp(detail::TempFile& temp, std::string_view content) {
     if (int err = write_all(temp.fd.get(), content); err != 0)
         return err;
     if (::fsync(temp.fd.get()) != 0)
@@ -103,9 +116,10 @@ int fsync_dir(const fs::path& dir) {
     return 0;
 }
 
-bool write_file(const fs::path& path, std::string_view content, mode_t mode, Publish how) {
-    TempFile temp = create_temp_beside(path, mode);
-    int err = fill_temp(temp, content, mode);
+bool write_file(const fs::path& path, std::string_view content, mode_t mode, Publish how,
+                gid_t group = k_keep_group) {
+    detail::TempFile temp = detail::create_temp_beside(path, mode, group);
+    int err = fill_temp(temp, content);
     if (err == 0)
         err = publish(temp.path, path, how);
     if (err != 0)
@@ -121,8 +135,8 @@ bool write_file(const fs::path& path, std::string_view content, mode_t mode, Pub
 
 } // namespace
 
-void write_file_atomic(const fs::path& path, std::string_view content, mode_t mode) {
-    write_file(path, content, mode, Publish::replace);
+void write_file_atomic(const fs::path& path, std::string_view content, mode_t mode, gid_t group) {
+    write_file(path, content, mode, Publish::replace, group);
 }
 
 std::string read_file(const fs::path& path, std::size_t max_bytes) {

@@ -34,6 +34,15 @@ class UniqueFd {
     int m_fd = -1;
 };
 
+// An empty temporary file beside target (same folder, hidden name), open for
+// writing, that already has exactly `mode` and `group` (unless k_keep_group):
+// what write_file_atomic then fills and renames. Throws Error(io).
+struct TempFile {
+    std::filesystem::path path;
+    UniqueFd fd;
+};
+TempFile create_temp_beside(const std::filesystem::path& target, mode_t mode, gid_t group);
+
 // Throws Error(io) "cannot <verb> <path>: <strerror(err)>".
 [[noreturn]] void throw_io(std::string_view verb, const std::filesystem::path& path, int err);
 

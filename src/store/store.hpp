@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <sys/types.h>
 #include <vector>
 
 namespace acme::store {
@@ -74,17 +75,20 @@ class Store {
     nlohmann::json read_state(const std::string& name) const;
     void write_state(const std::string& name, const nlohmann::json& state) const;
 
-    // Writes versions/<n>/ completely (privkey with key_mode, others 0644) and
-    // returns n (one more than the highest existing). current is not touched.
-    int write_version(const std::string& name, const VersionFiles& files,
-                      mode_t key_mode = 0600) const;
+    // Writes versions/<n>/ completely (privkey with key_mode and, unless
+    // k_keep_group, key_group from its first byte; others 0644) and returns n
+    // (one more than the highest existing). current is not touched.
+    int write_version(const std::string& name, const VersionFiles& files, mode_t key_mode = 0600,
+                      gid_t key_group = static_cast<gid_t>(-1)) const;
     // Points current at versions/<n> with one rename(2) of a symlink.
     void activate_version(const std::string& name, int version) const;
     std::optional<int> current_version(const std::string& name) const;
     fs::path current_dir(const std::string& name) const; // <lineage>/current
     fs::path version_dir(const std::string& name, int version) const;
     std::vector<int> versions(const std::string& name) const; // ascending
-    // Removes the oldest versions beyond keep, never the current one.
+    // Removes the oldest versions beyond the `keep` newest, but only versions
+    // older than current (none when there is no current), and leftovers of
+    // crashed writes. A reader inside a kept version is never disturbed.
     void prune_versions(const std::string& name, int keep) const;
 
     // flock on locks/<name>.lock; nullopt when another process holds it.

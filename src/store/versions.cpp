@@ -36,12 +36,13 @@ std::optional<int> parse_version(std::string_view text) {
     return static_cast<int>(*value);
 }
 
-void write_version_files(const fs::path& dir, const VersionFiles& files, mode_t key_mode) {
+void write_version_files(const fs::path& dir, const VersionFiles& files, mode_t key_mode,
+                         gid_t key_group) {
     write_file_atomic(dir / "cert.pem", files.cert, 0644);
     write_file_atomic(dir / "chain.pem", files.chain, 0644);
     write_file_atomic(dir / "fullchain.pem", files.fullchain, 0644);
     if (!files.privkey.empty())
-        write_file_atomic(dir / "privkey.pem", files.privkey, key_mode);
+        write_file_atomic(dir / "privkey.pem", files.privkey, key_mode, key_group);
 }
 
 // Renames the finished folder to versions/<n>, or to the next free number
@@ -99,8 +100,8 @@ std::vector<int> Store::versions(const std::string& name) const {
     return found;
 }
 
-int Store::write_version(const std::string& name, const VersionFiles& files,
-                         mode_t key_mode) const {
+int Store::write_version(const std::string& name, const VersionFiles& files, mode_t key_mode,
+                         gid_t key_group) const {
     fs::path dir = lineage_dir(name) / "versions";
     make_dirs(dir, 0755);
     std::vector<int> existing = versions(name);
@@ -110,7 +111,7 @@ int Store::write_version(const std::string& name, const VersionFiles& files,
     detail::remove_tree(temp); // left by an earlier process that had our pid
     detail::make_dir(temp, 0755);
     try {
-        write_version_files(temp, files, key_mode);
+        write_version_files(temp, files, key_mode, key_group);
         n = publish_version(temp, dir, n);
         sync_dir(dir);
     } catch (...) {
@@ -157,6 +158,8 @@ std::optional<int> Store::current_version(const std::string& name) const {
     return n;
 }
 
+// Only versions older than current go: current is what readers use, and a
+// newer one may be a version being written or one an operator rolled back from.
 void Store::prune_versions(const std::string& name, int keep) const {
     std::vector<int> all = versions(name);
     std::optional<int> current = current_version(name);
@@ -164,7 +167,7 @@ void Store::prune_versions(const std::string& name, int keep) const {
     all.resize(all.size() > kept ? all.size() - kept : 0); // the oldest, beyond keep
     bool removed = false;
     for (int v : all) {
-        if (v == current)
+        if (!current || v >= *current)
             continue;
         detail::remove_tree(version_dir(name, v));
         removed = true;

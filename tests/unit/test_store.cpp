@@ -1,5 +1,7 @@
 #include "common/error.hpp"
 #include "store/atomic_file.hpp"
+#include "store/group.hpp"
+#include "store/posix_file.hpp"
 #include "store/store.hpp"
 
 #include <algorithm>
@@ -347,20 +349,41 @@ TEST_CASE("prune_versions keeps the newest and always the current one", "[store]
     const std::string name = "example.com";
     for (int i = 1; i <= 5; ++i)
         REQUIRE(store.write_version(name, sample_files(std::to_string(i))) == i);
+    CHECK_NOTHROW(store.prune_versions(name, 1)); // no current yet: nothing is old
+    CHECK(store.versions(name) == std::vector<int>{1, 2, 3, 4, 5});
     store.activate_version(name, 2);
 
+    // 3 is beyond the 2 newest, but newer than current (rolled back from): it stays.
     store.prune_versions(name, 2);
-    CHECK(store.versions(name) == std::vector<int>{2, 4, 5});
+    CHECK(store.versions(name) == std::vector<int>{2, 3, 4, 5});
     store.prune_versions(name, 0);
-    CHECK(store.versions(name) == std::vector<int>{2});
+    CHECK(store.versions(name) == std::vector<int>{2, 3, 4, 5});
     CHECK(acme::store::read_file(store.current_dir(name) / "cert.pem") == "cert 2");
 
+    store.activate_version(name, 5);
+    store.prune_versions(name, 2);
+    CHECK(store.versions(name) == std::vector<int>{4, 5});
+    CHECK(acme::store::read_file(store.current_dir(name) / "cert.pem") == "cert 5");
+
     // Numbering continues from the highest version still present.
-    CHECK(store.write_version(name, sample_files("3")) == 3);
-    store.activate_version(name, 3);
+    CHECK(store.write_version(name, sample_files("6")) == 6);
+    store.activate_version(name, 6);
     store.prune_versions(name, 1);
-    CHECK(store.versions(name) == std::vector<int>{3});
+    CHECK(store.versions(name) == std::vector<int>{6});
     CHECK_NOTHROW(store.prune_versions("never.written", 1));
+}
+
+TEST_CASE("prune_versions leaves a reader inside the previous version alone", "[store]") {
+    TempHome home;
+    Store store(home.path());
+    const std::string name = "example.com";
+    for (int i = 1; i <= 3; ++i)
+        store.activate_version(name, store.write_version(name, sample_files(std::to_string(i))));
+    // A reader that resolved current before the swap to 3 still holds version 2.
+    fs::path held = fs::canonical(store.version_dir(name, 2));
+    store.prune_versions(name, 2);
+    CHECK(store.versions(name) == std::vector<int>{2, 3});
+    CHECK(acme::store::read_file(held / "privkey.pem") == "key 2");
 }
 
 TEST_CASE("try_lock excludes other processes until released", "[store]") {
@@ -421,4 +444,73 @@ TEST_CASE("state.json starts empty and round trips", "[store]") {
     CHECK(mode_of(store.lineage_dir("example.com") / "state.json") == 0644);
     acme::store::write_file_atomic(store.lineage_dir("example.com") / "state.json", "garbage");
     CHECK(thrown_kind([&] { store.read_state("example.com"); }) == "config");
+}
+
+namespace {
+
+// A group this process may give its files to other than its own: any group for
+// root, else a supplementary one; its own group when it has no other.
+gid_t other_group() {
+    if (::geteuid() == 0)
+        return ::getegid() == 1 ? 2 : 1;
+    std::vector<gid_t> groups(static_cast<std::size_t>(std::max(::getgroups(0, nullptr), 0)));
+    int n = ::getgroups(static_cast<int>(groups.size()), groups.data());
+    for (int i = 0; i < n; ++i)
+        if (groups[static_cast<std::size_t>(i)] != ::getegid())
+            return groups[static_cast<std::size_t>(i)];
+    return ::getegid();
+}
+
+} // namespace
+
+TEST_CASE("a group-readable key has its mode and group before its first byte", "[store]") {
+    TempHome home;
+    UmaskGuard guard(077); // the umask must neither narrow nor delay the mode
+    const gid_t group = other_group();
+    acme::store::detail::TempFile temp =
+        acme::store::detail::create_temp_beside(home.path() / "privkey.pem", 0640, group);
+    struct stat st {};
+    REQUIRE(::fstat(temp.fd.get(), &st) == 0);
+    CHECK(st.st_size == 0); // nothing written yet
+    CHECK((st.st_mode & 07777) == 0640);
+    CHECK(st.st_gid == group);
+    CHECK(temp.path.parent_path() == home.path());
+    CHECK(temp.path.filename().string().rfind(".privkey.pem.tmp-", 0) == 0);
+    fs::remove(temp.path);
+
+    // Without a group the file keeps the one the system chose.
+    acme::store::detail::TempFile plain =
+        acme::store::detail::create_temp_beside(home.path() / "cert.pem", 0644,
+                                                acme::store::k_keep_group);
+    REQUIRE(::fstat(plain.fd.get(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0644);
+    CHECK(st.st_gid == ::getegid());
+}
+
+TEST_CASE("write_version gives the key to a group, the other files stay public", "[store]") {
+    TempHome home;
+    UmaskGuard guard(077);
+    Store store(home.path());
+    const gid_t group = other_group();
+    int n = store.write_version("example.com", sample_files("g"), 0640, group);
+    fs::path dir = store.version_dir("example.com", n);
+    struct stat st {};
+    REQUIRE(::stat((dir / "privkey.pem").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0640);
+    CHECK(st.st_gid == group);
+    CHECK(acme::store::read_file(dir / "privkey.pem") == "key g");
+    REQUIRE(::stat((dir / "cert.pem").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0644);
+    CHECK(st.st_gid == ::getegid());
+    CHECK(entries(dir) ==
+          std::vector<std::string>{"cert.pem", "chain.pem", "fullchain.pem", "privkey.pem"});
+}
+
+TEST_CASE("find_group knows the process's group and refuses unknown ones", "[store]") {
+    const std::string own = acme::store::group_name(::getegid());
+    REQUIRE(acme::store::find_group(own));
+    CHECK(*acme::store::find_group(own) == ::getegid());
+    CHECK(!acme::store::find_group("acmectl-no-such-group-x9"));
+    CHECK(!acme::store::find_group(""));
+    CHECK(acme::store::group_name(4000000000U) == "4000000000");
 }
