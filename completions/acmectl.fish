@@ -92,6 +92,8 @@ complete -c acmectl -n '__fish_seen_subcommand_from issue' -l agree-tos -d 'Regi
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'Command run after each renewal of this lineage (repeatable; no shell)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint -x -d 'Where the certificate is served, HOST[:PORT] or [V6]:PORT (repeatable; default: each non-wildcard name on 443)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint-sni -x -d 'Name sent as SNI to the --endpoint(s) (default: the lineage\'s name)'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -l key-group -x -d 'Let this GROUP read privkey.pem (mode 0640), for services that do not run as root; kept by renew; \'\' = owner only again'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -l keep-versions -x -d 'Keep the N newest versions of the lineage, pruning older ones after each issue and renewal (default: the lineage\'s, else 5)'
 
 # renew
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l name -x -a '(__acmectl_lineages)' -d 'Renew only this lineage (repeatable)'
