@@ -69,8 +69,8 @@ void check_key_file(LineageHealth& h, const fs::path& key, const fs::path& home,
     if ((mode & 0137) != 0) {
         char buf[8];
         std::snprintf(buf, sizeof buf, "%04o", mode);
-        add_finding(h, Status::critical,
-                    "privkey.pem has mode " + std::string(buf) + ", want 0600");
+        add_finding(h, Status::critical, "privkey.pem has mode " + std::string(buf) +
+                                             ", want 0600 (0640 for a key group)");
     }
     if (key_st.st_uid != home_st.st_uid) {
         add_finding(h, Status::warning, "privkey.pem is not owned by the store's owner");

@@ -41,6 +41,11 @@ VersionPolicy version_policy(const store::Store& store, const IssueRequest& requ
             throw Error(ErrorKind::usage, "lineage " + name + ": no group '" + policy.key_group +
                                               "' on this system to give its private key to");
         }
+        if (!store::may_use_group(*gid)) {
+            throw Error(ErrorKind::usage, "lineage " + name + ": cannot give its private key to " +
+                                              "group '" + policy.key_group +
+                                              "': not one of this user's groups (only root may)");
+        }
         policy.key_gid = *gid;
     }
     return policy;

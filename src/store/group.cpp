@@ -2,9 +2,11 @@
 
 #include "common/error.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <grp.h>
 #include <system_error>
+#include <unistd.h>
 #include <vector>
 
 namespace acme::store {
@@ -45,6 +47,16 @@ std::optional<gid_t> find_group(const std::string& name) {
     if (!entry)
         return std::nullopt;
     return entry->gr_gid;
+}
+
+bool may_use_group(gid_t gid) {
+    if (::geteuid() == 0 || ::getegid() == gid)
+        return true;
+    int count = ::getgroups(0, nullptr);
+    std::vector<gid_t> groups(static_cast<std::size_t>(count > 0 ? count : 0));
+    count = ::getgroups(count, groups.data());
+    groups.resize(static_cast<std::size_t>(count > 0 ? count : 0));
+    return std::find(groups.begin(), groups.end(), gid) != groups.end();
 }
 
 std::string group_name(gid_t gid) {

@@ -12,6 +12,10 @@ namespace acme::store {
 // such group. Throws Error(io) when the group database cannot be read.
 std::optional<gid_t> find_group(const std::string& name);
 
+// Whether this process may give its files to the group (chown(2)): root may
+// give them to any group, others to their own groups only.
+bool may_use_group(gid_t gid);
+
 // The group's name, or its number as text when the database names none.
 std::string group_name(gid_t gid);
 

@@ -513,4 +513,8 @@ TEST_CASE("find_group knows the process's group and refuses unknown ones", "[sto
     CHECK(!acme::store::find_group("acmectl-no-such-group-x9"));
     CHECK(!acme::store::find_group(""));
     CHECK(acme::store::group_name(4000000000U) == "4000000000");
+    // Only root may give a file to a group it is not in.
+    CHECK(acme::store::may_use_group(::getegid()));
+    CHECK(acme::store::may_use_group(other_group()));
+    CHECK(acme::store::may_use_group(4000000000U) == (::geteuid() == 0));
 }
