@@ -1,7 +1,5 @@
 #include "ops/issue_certificate.hpp"
 
-#include <algorithm>
-
 #include "acme/names.hpp"
 #include "acme/order.hpp"
 #include "acme/problem.hpp"
@@ -16,6 +14,8 @@
 #include "ops/authorize.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
+
+#include <algorithm>
 
 namespace acme::ops {
 
@@ -53,7 +53,7 @@ std::unique_ptr<challenge::Solver> make_solver(const SolverConfig& config, const
         return std::make_unique<challenge::ManualHttp01>(config.manual);
     }
     return std::make_unique<challenge::SharedStandaloneHttp01>(config.http_address,
-                                                              config.http_port);
+                                                               config.http_port);
 }
 
 std::vector<std::string> values(const std::vector<Identifier>& ids) {
@@ -93,9 +93,8 @@ std::optional<IssueResult> existing_result(const store::Store& store, const std:
     return result;
 }
 
-std::optional<crypto::PrivateKey> certificate_key(const store::Store& store,
-                                                  const IssueRequest& request,
-                                                  const std::string& name) {
+std::optional<crypto::PrivateKey>
+certificate_key(const store::Store& store, const IssueRequest& request, const std::string& name) {
     if (!request.csr_path.empty()) {
         return std::nullopt;
     }
@@ -160,7 +159,10 @@ Order run_order(Client& client, const std::vector<Identifier>& ids, const IssueR
     auto order = create_order(client, ids, request.replaces, request.profile, log);
     if (order.status == "pending") {
         authorize_order(client, order, scope, deadline, log);
-        order = wait_order(client, order.url, deadline);
+        // Every authorization is valid now, which makes the order "ready"
+        // (RFC 8555 §7.1.6): finalize without fetching it first. A CA that
+        // lags behind answers orderNotReady, and finalize_when_ready polls.
+        order.status = "ready";
     }
     if (order.status != "ready" && order.status != "valid") {
         if (order.error.is_object()) {
@@ -171,12 +173,26 @@ Order run_order(Client& client, const std::vector<Identifier>& ids, const IssueR
     return order;
 }
 
+// Finalize, or, when the CA says the order is not ready yet, poll it and try once more.
+Order finalize_when_ready(Client& client, const Order& order, const std::string& csr_der,
+                          Clock::time_point deadline) {
+    try {
+        return finalize_order(client, order, csr_der);
+    } catch (const Problem& p) {
+        if (!p.is(problem_type::order_not_ready)) {
+            throw;
+        }
+    }
+    auto fresh = wait_order(client, order.url, deadline);
+    return fresh.status == "ready" ? finalize_order(client, fresh, csr_der) : fresh;
+}
+
 std::string finalize_and_download(Client& client, Order order, const std::string& csr_der,
                                   const std::string& preferred_chain, Clock::time_point deadline,
                                   Logger& log) {
     if (order.status == "ready") {
         log.info("Finalizing the order");
-        order = finalize_order(client, order, csr_der);
+        order = finalize_when_ready(client, order, csr_der, deadline);
         if (order.status != "valid") {
             order = wait_order(client, order.url, deadline);
         }
@@ -215,8 +231,8 @@ std::pair<std::vector<std::string>, std::string> plan_names(const IssueRequest& 
     auto names = request.names;
     if (!request.csr_path.empty()) {
         auto csr = crypto::read_csr(store::read_file(request.csr_path, 1 << 20));
-        if (!names.empty() && !same_names(values(parse_identifiers(names)),
-                                          values(parse_identifiers(csr.names)))) {
+        if (!names.empty() &&
+            !same_names(values(parse_identifiers(names)), values(parse_identifiers(csr.names)))) {
             throw Error(ErrorKind::usage, "the names given with -d differ from the CSR's names");
         }
         names = csr.names;
@@ -342,7 +358,8 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     auto csr_der = key ? crypto::make_csr_der(*key, domains)
                        : crypto::read_csr(store::read_file(request.csr_path, 1 << 20)).der;
     auto order = run_order(client, ids, request, *solver, deadline, log);
-    auto pem = finalize_and_download(client, order, csr_der, request.preferred_chain, deadline, log);
+    auto pem =
+        finalize_and_download(client, order, csr_der, request.preferred_chain, deadline, log);
 
     auto certs = crypto::split_pem_chain(pem);
     IssueResult result;
