@@ -185,6 +185,22 @@ MINIMUM = {  # flow -> client -> (RFC 8555 minimum, what the flow is)
     "p2": {c: (9, "existing account, 1 process per name")
            for c in ["acmectl", "certbot", "lego", "uacme"]},
 }
+MINIMUM_NOTE = """\
+How the minimum is counted (RFC 8555, one http-01 name, a fresh process that knows
+nothing but the directory URL): GET directory (§7.1.1), HEAD newNonce (§7.2; Pebble's
+directory carries no nonce), POST newAccount (§7.3; only with a new account), POST
+newOrder (§7.4), POST-as-GET the authorization to learn its challenge (§7.5), POST the
+challenge (§7.5.1), one poll until the authorization is valid (§7.5.1: Pebble validates
+asynchronously, so the challenge's answer is never final yet), POST finalize (§7.4),
+one poll of the order (Pebble answers finalize with "processing"), POST-as-GET the
+certificate (§7.4.2): 10 with a new account, 9 with an existing one, 3 for a
+register-only process. A second poll of the same resource is one "the CA asked for"
+when the first answer was still pending/processing (Pebble sends no Retry-After, and
+its log does not show the status, so such polls show as "over minimum"). Requests are
+the lines `METHOD /path -> calling handler()` of Pebble's log between the start and
+the end of the client's run; TCP connections are the client's connect() calls to the
+CA's port under `strace -f` (per process, "+" between processes), in a separate run."""
+
 FLOW_TITLES = {"p1": "new account + 1 name (part 1)",
                "p2": "existing account, per issuance (part 2)"}
 if reqs:
@@ -201,6 +217,8 @@ if reqs:
             over = "—" if minimum is None else f"{m - minimum:+g}"
             print(f"| {FLOW_TITLES[flow]} | {label(client, '2' if flow == 'p2' else '1')} | {m:g} | {minimum} ({what}) | {over} "
                   f"| {breakdown[(flow, client)]} | {conns.get((flow, client), '—')} |")
+    print()
+    print(MINIMUM_NOTE)
     print()
 
 # --- targets of issue 8 -----------------------------------------------------
