@@ -195,6 +195,19 @@ Order finalize_order(Client& client, const Order& order, const std::string& csr_
     return parse_order(client, response, order.url);
 }
 
+Order finalize_when_ready(Client& client, const Order& order, const std::string& csr_der,
+                          Clock::time_point deadline) {
+    try {
+        return finalize_order(client, order, csr_der);
+    } catch (const Problem& p) {
+        if (!p.is(problem_type::order_not_ready)) {
+            throw;
+        }
+    }
+    auto fresh = wait_order(client, order.url, deadline);
+    return fresh.status == "ready" ? finalize_order(client, fresh, csr_der) : fresh;
+}
+
 std::vector<std::string> download_chains(Client& client, const std::string& certificate_url) {
     std::vector<std::string> chains;
     auto first = client.post_as_get(certificate_url, "the certificate download");

@@ -173,20 +173,6 @@ Order run_order(Client& client, const std::vector<Identifier>& ids, const IssueR
     return order;
 }
 
-// Finalize, or, when the CA says the order is not ready yet, poll it and try once more.
-Order finalize_when_ready(Client& client, const Order& order, const std::string& csr_der,
-                          Clock::time_point deadline) {
-    try {
-        return finalize_order(client, order, csr_der);
-    } catch (const Problem& p) {
-        if (!p.is(problem_type::order_not_ready)) {
-            throw;
-        }
-    }
-    auto fresh = wait_order(client, order.url, deadline);
-    return fresh.status == "ready" ? finalize_order(client, fresh, csr_der) : fresh;
-}
-
 std::string finalize_and_download(Client& client, Order order, const std::string& csr_der,
                                   const std::string& preferred_chain, Clock::time_point deadline,
                                   Logger& log) {
