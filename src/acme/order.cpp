@@ -167,7 +167,9 @@ void respond_challenge(Client& client, const Challenge& challenge) {
 
 Authorization wait_authorization(Client& client, const std::string& url,
                                  Clock::time_point deadline) {
-    for (int round = 0;; ++round) {
+    sleep_before_deadline(client, poll_delay(std::nullopt, 0), deadline,
+                          "the validation at " + url);
+    for (int round = 1;; ++round) {
         auto authz = fetch_authorization(client, url);
         if (authz.status != "pending") {
             return authz;

@@ -60,6 +60,8 @@ void respond_challenge(Client& client, const Challenge& challenge);
 
 // Polls until the authorization leaves "pending" (honouring Retry-After,
 // bounded by deadline). Returns it; throws Error(timeout) past the deadline.
+// It sleeps before the first poll too: the caller has just answered the
+// challenge, and an immediate poll mostly finds the validation still running.
 Authorization wait_authorization(Client& client, const std::string& url,
                                  Clock::time_point deadline);
 // Polls until the order is no longer pending/processing (or, with
