@@ -5,7 +5,8 @@ usage: report.py OUT_DIR
 
 Reads from OUT_DIR (all tab-separated, written by scripts/bench):
   meta.tsv   KEY VALUE             runs, sizes, versions, host
-  raw.tsv    PART CLIENT RUN OK WALL_S CPU_S MAXRSS_KB ATTEMPTS
+  raw.tsv    PART CLIENT RUN OK WALL_S CPU_S MAXRSS_KB ATTEMPTS LOAD1
+             (LOAD1: the 1-minute load average when the measurement ended)
   reqs.tsv   FLOW CLIENT RUN COUNT BREAKDOWN
   conns.tsv  FLOW CLIENT COUNT
   notes.tsv  PART CLIENT TEXT      clients not measured, and why
@@ -71,7 +72,10 @@ PART_TITLES = {
 ok = defaultdict(lambda: defaultdict(list))
 tried = defaultdict(lambda: defaultdict(int))
 retried = defaultdict(lambda: defaultdict(int))
+loads = defaultdict(list)  # part -> 1-minute load averages seen at its measurements
 for r in rows("raw.tsv"):
+    if len(r) > 8:
+        loads[r[0]].append(float(r[8]))
     part, client, _run, good, wall, cpu, rss = r[:7]
     tried[part][client] += 1
     if len(r) > 7 and int(r[7]) > 1:
@@ -114,11 +118,22 @@ def fmt_ratio(a, b):
     return f"{x:.2f}×" if x >= 0.1 else f"{x:.3f}×"
 
 
-print(f"### Results: medians of {runs} runs\n")
+slow = meta.get("slow_runs", runs)
+if slow != runs:
+    print(f"### Results: medians of {runs} runs ({slow} for the slow peers: certbot and lego in "
+          "part 2, certbot in part 3, the openssl loop and ssl-cert-check in part 5)\n")
+else:
+    print(f"### Results: medians of {runs} runs\n")
 print(f"Host: {meta.get('host', '?')}; load average {meta.get('load_start', '?')} at the start, "
       f"{meta.get('load_end', '?')} at the end; {meta.get('duration', '?')}. "
       "Ratio = acmectl ÷ peer (below 1: acmectl is faster or smaller). CPU = user + sys of "
       "the client and its children; peak RSS = largest single process (GNU time %M).\n")
+if meta.get("netns"):
+    print(f"Network: {meta['netns']}.\n")
+if loads:
+    print("1-minute load average during the measurements (min / median / max): " + "; ".join(
+        f"part {p} {min(v):.2f} / {statistics.median(v):.2f} / {max(v):.2f}"
+        for p, v in sorted(loads.items())) + f" ({meta.get('host', '?').split(',')[0]}).\n")
 if meta.get("warning"):
     print(f"Warning: {meta['warning']}.\n")
 print("| part | client | ok runs | wall s | CPU s | peak RSS MB | wall ratio | CPU ratio | RSS ratio |")
@@ -170,6 +185,22 @@ MINIMUM = {  # flow -> client -> (RFC 8555 minimum, what the flow is)
     "p2": {c: (9, "existing account, 1 process per name")
            for c in ["acmectl", "certbot", "lego", "uacme"]},
 }
+MINIMUM_NOTE = """\
+How the minimum is counted (RFC 8555, one http-01 name, a fresh process that knows
+nothing but the directory URL): GET directory (§7.1.1), HEAD newNonce (§7.2; Pebble's
+directory carries no nonce), POST newAccount (§7.3; only with a new account), POST
+newOrder (§7.4), POST-as-GET the authorization to learn its challenge (§7.5), POST the
+challenge (§7.5.1), one poll until the authorization is valid (§7.5.1: Pebble validates
+asynchronously, so the challenge's answer is never final yet), POST finalize (§7.4),
+one poll of the order (Pebble answers finalize with "processing"), POST-as-GET the
+certificate (§7.4.2): 10 with a new account, 9 with an existing one, 3 for a
+register-only process. A second poll of the same resource is one "the CA asked for"
+when the first answer was still pending/processing (Pebble sends no Retry-After, and
+its log does not show the status, so such polls show as "over minimum"). Requests are
+the lines `METHOD /path -> calling handler()` of Pebble's log between the start and
+the end of the client's run; TCP connections are the client's connect() calls to the
+CA's port under `strace -f` (per process, "+" between processes), in a separate run."""
+
 FLOW_TITLES = {"p1": "new account + 1 name (part 1)",
                "p2": "existing account, per issuance (part 2)"}
 if reqs:
@@ -186,6 +217,8 @@ if reqs:
             over = "—" if minimum is None else f"{m - minimum:+g}"
             print(f"| {FLOW_TITLES[flow]} | {label(client, '2' if flow == 'p2' else '1')} | {m:g} | {minimum} ({what}) | {over} "
                   f"| {breakdown[(flow, client)]} | {conns.get((flow, client), '—')} |")
+    print()
+    print(MINIMUM_NOTE)
     print()
 
 # --- targets of issue 8 -----------------------------------------------------

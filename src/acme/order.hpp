@@ -2,14 +2,14 @@
 // finalize and certificate download with alternate chains (§7.4.2).
 #pragma once
 
+#include "acme/client.hpp"
+#include "acme/names.hpp"
+
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "acme/client.hpp"
-#include "acme/names.hpp"
 
 namespace acme {
 
@@ -60,13 +60,21 @@ void respond_challenge(Client& client, const Challenge& challenge);
 
 // Polls until the authorization leaves "pending" (honouring Retry-After,
 // bounded by deadline). Returns it; throws Error(timeout) past the deadline.
-Authorization wait_authorization(Client& client, const std::string& url, Clock::time_point deadline);
+// It sleeps before the first poll too: the caller has just answered the
+// challenge, and an immediate poll mostly finds the validation still running.
+Authorization wait_authorization(Client& client, const std::string& url,
+                                 Clock::time_point deadline);
 // Polls until the order is no longer pending/processing (or, with
 // until_ready, no longer pending). Throws Error(timeout) past the deadline.
 Order wait_order(Client& client, const std::string& url, Clock::time_point deadline);
 
 // Sends the CSR (DER) to the order's finalize URL and returns the order.
 Order finalize_order(Client& client, const Order& order, const std::string& csr_der);
+// finalize_order for an order believed ready (all its authorizations valid)
+// but not fetched since: on orderNotReady it polls the order (wait_order) and
+// finalizes once more if it became ready; else returns the order as polled.
+Order finalize_when_ready(Client& client, const Order& order, const std::string& csr_der,
+                          Clock::time_point deadline);
 
 // The default chain first, then each Link rel="alternate" chain (at most 10).
 // Each is a PEM bundle, leaf first. Throws Error(protocol) on anything else.

@@ -3,15 +3,15 @@
 // acme/errors.go does the same).
 #pragma once
 
+#include "common/error.hpp"
+#include "http/transport.hpp"
+
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "common/error.hpp"
-#include "http/transport.hpp"
 
 namespace acme {
 
@@ -26,6 +26,7 @@ inline constexpr std::string_view user_action_required = "userActionRequired";
 inline constexpr std::string_view unauthorized = "unauthorized";
 inline constexpr std::string_view rejected_identifier = "rejectedIdentifier";
 inline constexpr std::string_view malformed = "malformed";
+inline constexpr std::string_view order_not_ready = "orderNotReady";
 inline constexpr std::string_view server_internal = "serverInternal";
 } // namespace problem_type
 

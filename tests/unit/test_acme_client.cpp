@@ -1,5 +1,3 @@
-#include <catch2/catch.hpp>
-
 #include "acme/account.hpp"
 #include "acme/client.hpp"
 #include "acme/names.hpp"
@@ -7,6 +5,8 @@
 #include "acme/problem.hpp"
 #include "crypto/base64url.hpp"
 #include "fake_transport.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace acme;
 using acme::test::FakeTransport;
@@ -58,8 +58,7 @@ TEST_CASE("a directory without newOrder or with http URLs is refused", "[acme][c
     NullLogger log;
     t.push(200, R"({"newNonce":"https://a/n","newAccount":"https://a/a"})");
     Client c1(t, "https://ca.test/dir", log);
-    CHECK_THROWS_MATCHES(c1.directory(), Error,
-                         Catch::Predicate<Error>([](const Error& e) {
+    CHECK_THROWS_MATCHES(c1.directory(), Error, Catch::Predicate<Error>([](const Error& e) {
                              return e.kind() == ErrorKind::protocol;
                          }));
     t.push(200, R"({"newNonce":"http://a/n","newAccount":"https://a/a","newOrder":"https://a/o"})");
@@ -110,10 +109,9 @@ TEST_CASE("badNonce is retried with the nonce it carried, and bounded", "[acme][
     for (int i = 0; i < 4; ++i) {
         f.transport.push(400, k_bad_nonce, {{"replay-nonce", "b" + std::to_string(i)}});
     }
-    CHECK_THROWS_MATCHES(f.client.post_as_get("https://ca.test/x", "x"), Problem,
-                         Catch::Predicate<Problem>([](const Problem& p) {
-                             return p.is(problem_type::bad_nonce);
-                         }));
+    CHECK_THROWS_MATCHES(
+        f.client.post_as_get("https://ca.test/x", "x"), Problem,
+        Catch::Predicate<Problem>([](const Problem& p) { return p.is(problem_type::bad_nonce); }));
     CHECK(f.transport.left() == 0); // 1 try + 3 retries, then it gave up
 }
 
@@ -179,7 +177,9 @@ TEST_CASE("newAccount with onlyReturnExisting and EAB", "[acme][account]") {
     t.push(200, acme::test::k_directory_json, {{"replay-nonce", "n0"}});
     t.push(201, R"({"status":"valid","contact":["mailto:a@b.test"]})",
            {{"location", "https://ca.test/acct/9"}});
-    NewAccountRequest req{{"mailto:a@b.test"}, true, false,
+    NewAccountRequest req{{"mailto:a@b.test"},
+                          true,
+                          false,
                           EabCredentials{"kid-1", crypto::base64url_encode("secret-key-bytes")}};
     auto info = new_account(c, req);
     CHECK(info.created);
@@ -206,13 +206,24 @@ TEST_CASE("names are validated and normalised", "[acme][names]") {
     CHECK(ids[3] == Identifier{"ip", "2001:db8::1"});
     CHECK(lineage_name_for(ids[4]) == "_wildcard.example.com");
 
-    const std::vector<std::string> bad_names = {"", "a..b.com", "-lead.example.com", "trail-.example.com", "a/b.example.com",
-          "a\\b.example.com", "a.*.example.com", "*.*.example.com", "tab\t.example.com",
-          std::string(64, 'a') + ".com", std::string(250, 'a') + ".example.com", "under_score.com",
-          ".leading.com", "single"};
+    const std::vector<std::string> bad_names = {"",
+                                                "a..b.com",
+                                                "-lead.example.com",
+                                                "trail-.example.com",
+                                                "a/b.example.com",
+                                                "a\\b.example.com",
+                                                "a.*.example.com",
+                                                "*.*.example.com",
+                                                "tab\t.example.com",
+                                                std::string(64, 'a') + ".com",
+                                                std::string(250, 'a') + ".example.com",
+                                                "under_score.com",
+                                                ".leading.com",
+                                                "single"};
     for (const auto& bad : bad_names) {
         INFO(bad);
-        CHECK_THROWS_MATCHES(parse_identifier(bad), Error, Catch::Predicate<Error>([](const Error& e) {
+        CHECK_THROWS_MATCHES(parse_identifier(bad), Error,
+                             Catch::Predicate<Error>([](const Error& e) {
                                  return e.kind() == ErrorKind::usage &&
                                         std::string(e.what()).find("invalid name") == 0;
                              }));
@@ -224,4 +235,63 @@ TEST_CASE("names are validated and normalised", "[acme][names]") {
     CHECK_THROWS_AS(parse_identifiers(many), Error);
     many.pop_back();
     CHECK(parse_identifiers(many).size() == 100);
+}
+
+TEST_CASE("polls start after 50 ms and double while the CA says pending", "[acme][order]") {
+    Fixture f;
+    const char* pending = R"({"status":"pending","identifier":{"type":"dns","value":"a.test"},
+        "challenges":[{"type":"http-01","url":"https://ca.test/ch/1","status":"pending",
+                       "token":"tok"}]})";
+    f.transport.push(200, pending, {{"replay-nonce", "n1"}});
+    f.transport.push(200, pending, {{"replay-nonce", "n2"}});
+    f.transport.push(200, R"({"status":"valid","identifier":{"type":"dns","value":"a.test"},
+        "challenges":[]})",
+                     {{"replay-nonce", "n3"}});
+    auto authz = wait_authorization(f.client, "https://ca.test/authz/1",
+                                    Clock::now() + std::chrono::minutes(1));
+    CHECK(authz.status == "valid");
+    using std::chrono::milliseconds;
+    CHECK(f.sleeps ==
+          std::vector<milliseconds>{milliseconds(50), milliseconds(100), milliseconds(200)});
+}
+
+TEST_CASE("finalize of an order not fetched since its authorizations became valid",
+          "[acme][order]") {
+    Fixture f;
+    Order order;
+    order.url = "https://ca.test/order/1";
+    order.status = "ready";
+    order.finalize = "https://ca.test/finalize/1";
+    const auto deadline = Clock::now() + std::chrono::minutes(1);
+    const char* processing = R"({"status":"processing","finalize":"https://ca.test/finalize/1"})";
+
+    SECTION("the CA agrees: one request") {
+        f.transport.push(200, processing, {{"replay-nonce", "n1"}});
+        CHECK(finalize_when_ready(f.client, order, "csr", deadline).status == "processing");
+        CHECK(f.transport.sent().size() == 2); // the directory, the finalize
+    }
+    SECTION("orderNotReady: poll the order until ready, then finalize once more") {
+        f.transport.push(403, R"({"type":"urn:ietf:params:acme:error:orderNotReady",
+                                  "detail":"authorizations pending"})",
+                         {{"replay-nonce", "n1"}});
+        f.transport.push(200, R"({"status":"pending","finalize":"https://ca.test/finalize/1"})",
+                         {{"replay-nonce", "n2"}});
+        f.transport.push(200, R"({"status":"ready","finalize":"https://ca.test/finalize/1"})",
+                         {{"replay-nonce", "n3"}});
+        f.transport.push(200, processing, {{"replay-nonce", "n4"}});
+        CHECK(finalize_when_ready(f.client, order, "csr", deadline).status == "processing");
+        std::vector<std::string> urls;
+        for (const auto& r : f.transport.sent()) {
+            urls.push_back(r.url);
+        }
+        CHECK(urls == std::vector<std::string>{"https://ca.test/dir", order.finalize, order.url,
+                                               order.url, order.finalize});
+    }
+    SECTION("another problem is not retried") {
+        f.transport.push(400, R"({"type":"urn:ietf:params:acme:error:badCSR","detail":"no"})",
+                         {{"replay-nonce", "n1"}});
+        CHECK_THROWS_AS(finalize_when_ready(f.client, order, "csr", deadline), Problem);
+        CHECK(f.transport.left() == 0);
+        CHECK(f.transport.sent().size() == 2);
+    }
 }
