@@ -2,7 +2,7 @@
 
 #include "challenge/identifier.hpp"
 #include "challenge/listen_socket.hpp"
-#include "challenge/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 #include "common/error.hpp"
 
 #include <algorithm>

@@ -3,7 +3,7 @@
 #include "challenge/http01_responder.hpp"
 #include "challenge/listen_socket.hpp"
 #include "challenge/token.hpp"
-#include "challenge/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 #include "common/error.hpp"
 
 #include <algorithm>

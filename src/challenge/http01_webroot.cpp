@@ -1,7 +1,7 @@
 #include "challenge/http01_webroot.hpp"
 
 #include "challenge/token.hpp"
-#include "challenge/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 #include "common/error.hpp"
 
 #include <cerrno>

@@ -3,7 +3,7 @@
 // no address is given, SO_REUSEADDR, non-blocking). Private to src/challenge.
 #pragma once
 
-#include "challenge/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 
 #include <string>
 

@@ -3,7 +3,7 @@
 #include "challenge/identifier.hpp"
 #include "challenge/listen_socket.hpp"
 #include "challenge/tls_alpn01_cert.hpp"
-#include "challenge/unique_fd.hpp"
+#include "common/unique_fd.hpp"
 #include "common/error.hpp"
 
 #include <algorithm>

@@ -3,6 +3,8 @@
 // one of probe::error_kind, which probe.cpp turns into a result.
 #pragma once
 
+#include "common/unique_fd.hpp"
+
 #include <chrono>
 #include <stdexcept>
 #include <string>
@@ -27,33 +29,7 @@ class Failure : public std::runtime_error {
     std::string m_kind;
 };
 
-// The one owner of a socket descriptor.
-class UniqueFd {
-  public:
-    UniqueFd() = default;
-    explicit UniqueFd(int fd) : m_fd(fd) {}
-    ~UniqueFd() { reset(); }
-    UniqueFd(UniqueFd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept {
-        if (this != &other) {
-            reset(std::exchange(other.m_fd, -1));
-        }
-        return *this;
-    }
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    int get() const { return m_fd; }
-    bool valid() const { return m_fd >= 0; }
-    void reset(int fd = -1) noexcept {
-        if (m_fd >= 0) {
-            ::close(m_fd); // nothing written through a probe socket can be lost
-        }
-        m_fd = fd;
-    }
-
-  private:
-    int m_fd = -1;
-};
+using acme::UniqueFd; // the one owner of a socket descriptor
 
 struct Address {
     sockaddr_storage storage{};
@@ -79,8 +55,8 @@ void send_all(int fd, std::string_view data, Deadline deadline, std::string_view
 std::string receive_exact(int fd, size_t n, Deadline deadline, std::string_view phase,
                           const std::string& kind);
 // Receives one line, without its CR LF, at most max bytes. Throws like receive_exact.
-std::string receive_line(int fd, Deadline deadline, std::string_view phase,
-                         const std::string& kind, size_t max = 4096);
+std::string receive_line(int fd, Deadline deadline, std::string_view phase, const std::string& kind,
+                         size_t max = 4096);
 // Receives until the text read so far contains needle (at most max bytes);
 // returns all of it. Throws like receive_exact.
 std::string receive_until(int fd, std::string_view needle, Deadline deadline,

@@ -1,6 +1,7 @@
 #include "renew/hook_runner.hpp"
 
 #include "common/error.hpp"
+#include "common/unique_fd.hpp"
 #include "renew/hook_dir.hpp"
 
 #include <algorithm>
@@ -42,34 +43,7 @@ constexpr int k_exit_exec_failed = 127;
 // Longer timeouts are clamped so that now + timeout cannot overflow.
 constexpr auto k_max_timeout = std::chrono::hours(24 * 365);
 
-// Owns one descriptor; private to this file (renew may not use challenge's).
-class Fd {
-  public:
-    Fd() = default;
-    explicit Fd(int fd) : m_fd(fd) {}
-    ~Fd() { reset(); }
-    Fd(Fd&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
-    Fd& operator=(Fd&& other) noexcept {
-        if (this != &other)
-            reset(std::exchange(other.m_fd, -1));
-        return *this;
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-
-    int get() const { return m_fd; }
-    bool valid() const { return m_fd >= 0; }
-    // Read ends only: nothing written through them could be lost, so a
-    // close error carries no information.
-    void reset(int fd = -1) noexcept {
-        if (m_fd >= 0)
-            ::close(m_fd);
-        m_fd = fd;
-    }
-
-  private:
-    int m_fd = -1;
-};
+using Fd = UniqueFd;
 
 struct Pipe {
     Fd read;

@@ -12,6 +12,7 @@
 #include <iterator>
 #include <memory>
 #include <string>
+#include <sys/stat.h>
 
 namespace acme::test {
 
@@ -64,6 +65,18 @@ class TempDir {
 
   private:
     std::filesystem::path m_path;
+};
+
+// Sets the process umask for a scope.
+class UmaskGuard {
+  public:
+    explicit UmaskGuard(mode_t mask) : m_old(::umask(mask)) {}
+    ~UmaskGuard() { ::umask(m_old); }
+    UmaskGuard(const UmaskGuard&) = delete;
+    UmaskGuard& operator=(const UmaskGuard&) = delete;
+
+  private:
+    mode_t m_old;
 };
 
 // A self-signed EC certificate with an authorityKeyIdentifier, made by the

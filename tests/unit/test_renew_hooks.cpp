@@ -3,6 +3,7 @@
 #include "renew/hook_dir.hpp"
 #include "renew/hook_runner.hpp"
 #include "renew/install_step.hpp"
+#include "shell_helpers.hpp"
 
 #include <catch2/catch.hpp>
 #include <cerrno>
@@ -34,38 +35,8 @@ using Words = std::vector<std::string>;
 
 namespace {
 
-// A fresh, empty folder per test, removed at the end.
-class TempDir {
-  public:
-    TempDir() {
-        const char* tmp = std::getenv("TMPDIR");
-        std::string pattern = std::string(tmp ? tmp : "/tmp") + "/acmectl-hooks-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr)
-            throw std::runtime_error("mkdtemp failed");
-        m_path = pattern;
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(m_path, ignored);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-    const fs::path& path() const { return m_path; }
-
-  private:
-    fs::path m_path;
-};
-
-class UmaskGuard {
-  public:
-    explicit UmaskGuard(mode_t mask) : m_old(::umask(mask)) {}
-    ~UmaskGuard() { ::umask(m_old); }
-    UmaskGuard(const UmaskGuard&) = delete;
-    UmaskGuard& operator=(const UmaskGuard&) = delete;
-
-  private:
-    mode_t m_old;
-};
+using acme::test::TempDir;
+using acme::test::UmaskGuard;
 
 void write_file(const fs::path& path, const std::string& content, mode_t mode = 0644) {
     std::ofstream(path, std::ios::binary) << content;

@@ -1,4 +1,5 @@
 #include "common/error.hpp"
+#include "shell_helpers.hpp"
 #include "store/atomic_file.hpp"
 #include "store/group.hpp"
 #include "store/posix_file.hpp"
@@ -22,38 +23,9 @@ using acme::store::VersionFiles;
 
 namespace {
 
-// A fresh, empty home per test, removed at the end.
-class TempHome {
-  public:
-    TempHome() {
-        const char* tmp = std::getenv("TMPDIR");
-        std::string pattern = std::string(tmp ? tmp : "/tmp") + "/acmectl-store-XXXXXX";
-        if (::mkdtemp(pattern.data()) == nullptr)
-            throw std::runtime_error("mkdtemp failed");
-        m_path = pattern;
-    }
-    ~TempHome() {
-        std::error_code ignored;
-        fs::remove_all(m_path, ignored);
-    }
-    TempHome(const TempHome&) = delete;
-    TempHome& operator=(const TempHome&) = delete;
-    const fs::path& path() const { return m_path; }
+using TempHome = acme::test::TempDir;
 
-  private:
-    fs::path m_path;
-};
-
-class UmaskGuard {
-  public:
-    explicit UmaskGuard(mode_t mask) : m_old(::umask(mask)) {}
-    ~UmaskGuard() { ::umask(m_old); }
-    UmaskGuard(const UmaskGuard&) = delete;
-    UmaskGuard& operator=(const UmaskGuard&) = delete;
-
-  private:
-    mode_t m_old;
-};
+using acme::test::UmaskGuard;
 
 mode_t mode_of(const fs::path& path) {
     struct stat st {};
@@ -200,7 +172,7 @@ TEST_CASE("account_dir is derived from the directory URL", "[store]") {
     CHECK(store.account_dir("https://CA.Example:443/dir?x", "a") == accounts / "ca.example" / "a");
     CHECK(store.account_dir("https://user@ca.example", "a") == accounts / "ca.example" / "a");
     for (const std::string bad : {"", "ca.example/dir", "https:///dir", "https://:14000/dir",
-                            "https://[::1/dir", "https://../dir", "https://h:x/dir"})
+                                  "https://[::1/dir", "https://../dir", "https://h:x/dir"})
         CHECK(thrown_kind([&] { store.account_dir(bad, "a"); }) == "usage");
     CHECK(thrown_kind([&] { store.account_dir(k_le, "../x"); }) == "usage");
     CHECK(!fs::exists(accounts)); // deriving a path creates nothing
@@ -256,12 +228,12 @@ TEST_CASE("a corrupt account.json is a config error", "[store]") {
 // ---- lineages ---------------------------------------------------------------
 
 TEST_CASE("check_lineage_name accepts one safe path component", "[store]") {
-    for (const std::string& bad : std::vector<std::string>{"", ".", "..", "a/b", "/abs", ".hidden", "a b", "tab\there",
-                            "new\nline", std::string("nul\0x", 5), "bell\a", "star*.example",
-                            std::string(256, 'a')})
+    for (const std::string& bad : std::vector<std::string>{
+             "", ".", "..", "a/b", "/abs", ".hidden", "a b", "tab\there", "new\nline",
+             std::string("nul\0x", 5), "bell\a", "star*.example", std::string(256, 'a')})
         CHECK(thrown_kind([&] { Store::check_lineage_name(bad); }) == "usage");
-    for (const std::string& good : std::vector<std::string>{"example.com", "_wildcard.example.com", "a-b_c.d", "x",
-                             std::string(255, 'a')})
+    for (const std::string& good : std::vector<std::string>{"example.com", "_wildcard.example.com",
+                                                            "a-b_c.d", "x", std::string(255, 'a')})
         CHECK(thrown_kind([&] { Store::check_lineage_name(good); }) == "no error");
     TempHome home;
     Store store(home.path());
@@ -396,7 +368,7 @@ TEST_CASE("try_lock excludes other processes until released", "[store]") {
     REQUIRE(lock);
     CHECK(mode_of(home.path() / "locks" / "example.com.lock") == 0600);
     CHECK(child_gets_lock() == 1);
-    CHECK(!store.try_lock("example.com")); // another open file description, same process
+    CHECK(!store.try_lock("example.com"));  // another open file description, same process
     CHECK(store.try_lock("other.example")); // locks are per lineage
 
     lock.reset();
@@ -479,9 +451,8 @@ TEST_CASE("a group-readable key has its mode and group before its first byte", "
     fs::remove(temp.path);
 
     // Without a group the file keeps the one the system chose.
-    acme::store::detail::TempFile plain =
-        acme::store::detail::create_temp_beside(home.path() / "cert.pem", 0644,
-                                                acme::store::k_keep_group);
+    acme::store::detail::TempFile plain = acme::store::detail::create_temp_beside(
+        home.path() / "cert.pem", 0644, acme::store::k_keep_group);
     REQUIRE(::fstat(plain.fd.get(), &st) == 0);
     CHECK((st.st_mode & 07777) == 0644);
     CHECK(st.st_gid == ::getegid());

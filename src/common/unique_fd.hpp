@@ -1,11 +1,11 @@
 // A file descriptor that closes itself: the one owner of every socket and
-// pipe in src/challenge. Private to this folder.
+// pipe of the core (solvers' listeners, hook pipes).
 #pragma once
 
 #include <unistd.h>
 #include <utility>
 
-namespace acme::challenge {
+namespace acme {
 
 class UniqueFd {
   public:
@@ -41,4 +41,4 @@ class UniqueFd {
     int m_fd = -1;
 };
 
-} // namespace acme::challenge
+} // namespace acme
