@@ -5,10 +5,8 @@
 
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cerrno>
 #include <charconv>
-#include <fcntl.h>
 #include <grp.h>
 #include <optional>
 #include <pwd.h>
@@ -40,11 +38,6 @@ bool is_private(const std::string& what) {
 
 [[noreturn]] void throw_usage(const std::string& detail) {
     throw Error(ErrorKind::usage, "install step: " + detail);
-}
-
-[[noreturn]] void throw_io(const std::string& verb, const fs::path& path, int err) {
-    throw Error(ErrorKind::io, "cannot " + verb + " " + path.string() + ": " +
-                                   std::system_category().message(err));
 }
 
 std::string octal(mode_t mode) {
@@ -136,8 +129,8 @@ gid_t resolve_group(const std::string& name) {
 }
 
 struct Ownership {
-    uid_t uid = static_cast<uid_t>(-1); // -1: leave as is (fchown(2))
-    gid_t gid = static_cast<gid_t>(-1);
+    uid_t uid = store::k_keep_owner;
+    gid_t gid = store::k_keep_group;
 };
 
 Ownership resolve_owner(const std::string& owner) {
@@ -151,74 +144,6 @@ Ownership resolve_owner(const std::string& owner) {
         ids.gid = resolve_group(spec->group);
     return ids;
 }
-
-// ---------------------------------------------------- owned atomic write
-
-int write_all(int fd, std::string_view content) {
-    while (!content.empty()) {
-        ssize_t n = ::write(fd, content.data(), content.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return errno;
-        content.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return 0;
-}
-
-// A temporary file beside the target, removed unless published. This is
-// store::write_file_atomic plus an fchown between create and the first
-// byte, which that function does not offer.
-class OwnedTemp {
-  public:
-    explicit OwnedTemp(const fs::path& target) : m_target(target) {
-        static std::atomic<unsigned> counter{0};
-        fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-        m_path = dir / ("." + target.filename().string().substr(0, 200) + ".tmp-" +
-                        std::to_string(::getpid()) + "-" + std::to_string(counter++));
-        // O_EXCL|O_NOFOLLOW: never write through a planted file or symlink.
-        // Empty and 0600 until its owner and mode are final.
-        m_fd = ::open(m_path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW,
-                      k_private_mode);
-        if (m_fd < 0)
-            throw_io("write", m_target, errno);
-    }
-    ~OwnedTemp() {
-        if (m_fd >= 0)
-            ::close(m_fd);
-        if (!m_published)
-            ::unlink(m_path.c_str());
-    }
-    OwnedTemp(const OwnedTemp&) = delete;
-    OwnedTemp& operator=(const OwnedTemp&) = delete;
-
-    // Owner first: chown(2) clears set-id bits, so the mode comes after it.
-    void fill(const Ownership& ids, mode_t mode, std::string_view content) {
-        check(::fchown(m_fd, ids.uid, ids.gid) == 0 ? 0 : errno, "chown");
-        check(::fchmod(m_fd, mode) == 0 ? 0 : errno, "chmod");
-        check(write_all(m_fd, content), "write");
-        check(::fsync(m_fd) == 0 ? 0 : errno, "write");
-        int fd = std::exchange(m_fd, -1);
-        check(::close(fd) == 0 ? 0 : errno, "write");
-    }
-
-    void publish() {
-        check(::rename(m_path.c_str(), m_target.c_str()) == 0 ? 0 : errno, "write");
-        m_published = true;
-        store::sync_dir(m_target.has_parent_path() ? m_target.parent_path() : fs::path("."));
-    }
-
-  private:
-    void check(int err, const char* verb) const {
-        if (err != 0)
-            throw_io(verb, m_target, err);
-    }
-
-    fs::path m_target;
-    fs::path m_path;
-    int m_fd = -1;
-    bool m_published = false;
-};
 
 // ---------------------------------------------------------------- content
 
@@ -285,17 +210,11 @@ void run_install_step(const InstallStep& step, const fs::path& cert_dir) {
     validate(step);
     // Owners are resolved before anything is written: an unknown user
     // leaves the target untouched.
-    std::optional<Ownership> ids;
+    Ownership ids;
     if (!step.owner.empty())
         ids = resolve_owner(step.owner);
-    std::string content = content_for(step.what, cert_dir);
-    if (!ids) {
-        store::write_file_atomic(step.path, content, effective_mode(step));
-        return;
-    }
-    OwnedTemp temp{fs::path(step.path)};
-    temp.fill(*ids, effective_mode(step), content);
-    temp.publish();
+    store::write_file_atomic(step.path, content_for(step.what, cert_dir), effective_mode(step),
+                             ids.gid, ids.uid);
 }
 
 } // namespace acme::renew

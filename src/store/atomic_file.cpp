@@ -40,10 +40,14 @@ fs::path temp_name_for(const fs::path& target) {
 }
 
 // The umask may have narrowed the mode given to open(2); this sets exactly
-// `mode` and the group, owner bits only until the group is right.
-int set_access(int fd, mode_t mode, gid_t group) {
-    if (group != k_keep_group && ::fchown(fd, static_cast<uid_t>(-1), group) != 0)
+// `mode`, the owner and the group, owner bits only until they are right.
+// chown(2) clears set-id bits, so the mode comes after it. errno value or 0,
+// and the failed call in `verb`.
+int set_access(int fd, mode_t mode, gid_t group, uid_t owner, const char*& verb) {
+    verb = "chown";
+    if ((group != k_keep_group || owner != k_keep_owner) && ::fchown(fd, owner, group) != 0)
         return errno;
+    verb = "chmod";
     return ::fchmod(fd, mode) == 0 ? 0 : errno;
 }
 
@@ -53,7 +57,7 @@ namespace detail {
 
 // O_EXCL so we never write through a planted file or symlink. Created with
 // owner bits only, so no one else can open it before its group is set.
-TempFile create_temp_beside(const fs::path& target, mode_t mode, gid_t group) {
+TempFile create_temp_beside(const fs::path& target, mode_t mode, gid_t group, uid_t owner) {
     for (int attempt = 0; attempt < 100; ++attempt) {
         fs::path temp = temp_name_for(target);
         int fd = ::open(temp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, mode & 0700);
@@ -62,9 +66,10 @@ TempFile create_temp_beside(const fs::path& target, mode_t mode, gid_t group) {
         if (fd < 0)
             throw_io("write", target, errno);
         TempFile file{temp, UniqueFd(fd)};
-        if (int err = set_access(fd, mode, group); err != 0) {
+        const char* verb = "write";
+        if (int err = set_access(fd, mode, group, owner, verb); err != 0) {
             ::unlink(temp.c_str());
-            throw_io("write", target, err);
+            throw_io(verb, target, err);
         }
         return file;
     }
@@ -117,8 +122,8 @@ int fsync_dir(const fs::path& dir) {
 }
 
 bool write_file(const fs::path& path, std::string_view content, mode_t mode, Publish how,
-                gid_t group = k_keep_group) {
-    detail::TempFile temp = detail::create_temp_beside(path, mode, group);
+                gid_t group = k_keep_group, uid_t owner = k_keep_owner) {
+    detail::TempFile temp = detail::create_temp_beside(path, mode, group, owner);
     int err = fill_temp(temp, content);
     if (err == 0)
         err = publish(temp.path, path, how);
@@ -135,8 +140,9 @@ bool write_file(const fs::path& path, std::string_view content, mode_t mode, Pub
 
 } // namespace
 
-void write_file_atomic(const fs::path& path, std::string_view content, mode_t mode, gid_t group) {
-    write_file(path, content, mode, Publish::replace, group);
+void write_file_atomic(const fs::path& path, std::string_view content, mode_t mode, gid_t group,
+                       uid_t owner) {
+    write_file(path, content, mode, Publish::replace, group, owner);
 }
 
 std::string read_file(const fs::path& path, std::size_t max_bytes) {

@@ -41,7 +41,8 @@ struct TempFile {
     std::filesystem::path path;
     UniqueFd fd;
 };
-TempFile create_temp_beside(const std::filesystem::path& target, mode_t mode, gid_t group);
+TempFile create_temp_beside(const std::filesystem::path& target, mode_t mode, gid_t group,
+                            uid_t owner = static_cast<uid_t>(-1));
 
 // Throws Error(io) "cannot <verb> <path>: <strerror(err)>".
 [[noreturn]] void throw_io(std::string_view verb, const std::filesystem::path& path, int err);
@@ -54,8 +55,7 @@ std::optional<std::string> read_file_if_exists(const std::filesystem::path& path
 // Like write_file_atomic, but publishes with link(2) so an existing target is
 // never replaced, even by a concurrent writer. Returns false (and writes
 // nothing) when the target already exists. Throws Error(io) otherwise.
-bool write_file_exclusive(const std::filesystem::path& path, std::string_view content,
-                          mode_t mode);
+bool write_file_exclusive(const std::filesystem::path& path, std::string_view content, mode_t mode);
 
 // mkdir(2) of one folder with exactly `mode`; false when it already exists
 // (as a folder). Throws Error(io) on any other failure.
