@@ -2,12 +2,12 @@
 
 #include "common/error.hpp"
 #include "crypto/digest.hpp"
+#include "crypto/openssl_error.hpp"
 
 #include <arpa/inet.h>
 #include <array>
 #include <cctype>
 #include <openssl/bn.h>
-#include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 namespace acme::challenge {
@@ -24,17 +24,8 @@ using BignumOwner = std::unique_ptr<BIGNUM, OsslFree<BN_free>>;
 
 constexpr long k_validity_seconds = 7L * 24 * 3600;
 
-// Throws Error(crypto) with OpenSSL's most specific reason, clearing its queue.
 [[noreturn]] void fail(const std::string& what) {
-    std::string detail = "cannot make the tls-alpn-01 certificate: " + what;
-    if (const unsigned long code = ERR_peek_last_error(); code != 0) {
-        std::array<char, 256> buf{};
-        ERR_error_string_n(code, buf.data(), buf.size());
-        detail += ": ";
-        detail += buf.data();
-    }
-    ERR_clear_error();
-    throw Error(ErrorKind::crypto, detail);
+    crypto::throw_openssl_error("cannot make the tls-alpn-01 certificate: " + what);
 }
 
 void check(int ok, const char* what) {

@@ -1,6 +1,7 @@
 #include "crypto/ossl.hpp"
 
 #include "common/error.hpp"
+#include "crypto/openssl_error.hpp"
 
 #include <arpa/inet.h>
 #include <array>
@@ -15,16 +16,7 @@ void ExtStackFree::operator()(STACK_OF(X509_EXTENSION) * exts) const {
 }
 
 void fail(std::string_view what) {
-    std::string detail(what);
-    // The last queued error is the most specific one (the innermost failure).
-    if (const unsigned long code = ERR_peek_last_error(); code != 0) {
-        std::array<char, 256> buf{};
-        ERR_error_string_n(code, buf.data(), buf.size());
-        detail += ": ";
-        detail += buf.data();
-    }
-    ERR_clear_error();
-    throw Error(ErrorKind::crypto, detail);
+    throw_openssl_error(std::string(what));
 }
 
 void clear_errors() {
