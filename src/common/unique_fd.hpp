@@ -1,7 +1,8 @@
-// A file descriptor that closes itself: the one owner of every socket and
-// pipe of the core (solvers' listeners, hook pipes).
+// A file descriptor that closes itself: the one owner of every descriptor of
+// the core (store files, solvers' listeners, hook pipes, probe sockets).
 #pragma once
 
+#include <cerrno>
 #include <unistd.h>
 #include <utility>
 
@@ -29,8 +30,15 @@ class UniqueFd {
     // and checks the result.
     int release() noexcept { return std::exchange(m_fd, -1); }
 
-    // Closes the current descriptor (errors from close are of no use here:
-    // nothing was written through these that could be lost) and takes fd.
+    // close(2) with its result, for writers that must know the data landed.
+    // Returns 0 or an errno value.
+    int close_checked() noexcept {
+        const int fd = release();
+        return fd >= 0 && ::close(fd) != 0 ? errno : 0;
+    }
+
+    // Closes the current descriptor and takes fd. A close error is of no use
+    // here; writers that care call close_checked() first.
     void reset(int fd = -1) noexcept {
         if (m_fd >= 0)
             ::close(m_fd);

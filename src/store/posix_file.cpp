@@ -12,35 +12,6 @@ namespace acme::store::detail {
 
 namespace fs = std::filesystem;
 
-UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
-    if (this != &other) {
-        reset();
-        m_fd = other.release();
-    }
-    return *this;
-}
-
-int UniqueFd::release() {
-    int fd = m_fd;
-    m_fd = -1;
-    return fd;
-}
-
-void UniqueFd::reset() {
-    // Nothing useful can be done with a close error here; writers that care
-    // call close_checked() first.
-    if (m_fd >= 0)
-        ::close(m_fd);
-    m_fd = -1;
-}
-
-int UniqueFd::close_checked() {
-    int fd = release();
-    if (fd >= 0 && ::close(fd) != 0)
-        return errno;
-    return 0;
-}
-
 void throw_io(std::string_view verb, const fs::path& path, int err) {
     throw Error(ErrorKind::io, "cannot " + std::string(verb) + " " + path.string() + ": " +
                                    std::system_category().message(err));

@@ -2,6 +2,8 @@
 // (an owning file descriptor, errno-carrying errors, exclusive creation).
 #pragma once
 
+#include "common/unique_fd.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -11,28 +13,7 @@
 
 namespace acme::store::detail {
 
-// Owns one file descriptor; closes it on destruction.
-class UniqueFd {
-  public:
-    UniqueFd() = default;
-    explicit UniqueFd(int fd) : m_fd(fd) {}
-    ~UniqueFd() { reset(); }
-    UniqueFd(UniqueFd&& other) noexcept : m_fd(other.release()) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept;
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-
-    int get() const { return m_fd; }
-    bool valid() const { return m_fd >= 0; }
-    int release();
-    void reset();
-    // close(2) with its result, for writers that must know the data landed.
-    // Returns 0 or an errno value.
-    int close_checked();
-
-  private:
-    int m_fd = -1;
-};
+using acme::UniqueFd;
 
 // An empty temporary file beside target (same folder, hidden name), open for
 // writing, that already has exactly `mode` and `group` (unless k_keep_group):
