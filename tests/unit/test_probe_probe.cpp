@@ -99,3 +99,23 @@ TEST_CASE("inspect_files: missing and non-certificate files are results", "[prob
     CHECK(results[0].file == "/nonexistent/cert.pem");
     CHECK(results[1].error_kind == error_kind::certificate);
 }
+
+TEST_CASE("probe_all: at most `concurrency` targets are in flight", "[probe]") {
+    const SilentListener silent;
+    const std::vector<ProbeTarget> targets(
+        6, parse_target("127.0.0.1:" + std::to_string(silent.port())));
+    ProbeOptions options;
+    options.timeout = milliseconds(300);
+    options.concurrency = 2;
+    const auto start = steady_clock::now();
+    const auto results = probe_all(targets, options);
+    const auto elapsed = steady_clock::now() - start;
+
+    REQUIRE(results.size() == 6);
+    for (const auto& result : results) {
+        CHECK(result.error_kind == error_kind::timeout);
+        CHECK(result.duration >= milliseconds(300)); // each deadline starts with its own probe
+    }
+    CHECK(elapsed >= milliseconds(900)); // three rounds of two, not all six at once
+    CHECK(elapsed < milliseconds(1800));
+}
