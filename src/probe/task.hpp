@@ -1,8 +1,11 @@
 // Private to src/probe: Task<T>, a lazy C++20 coroutine that one probe's
 // sequential steps (connect, STARTTLS dialogue, handshake) are written as.
-// It runs when awaited, resumes its awaiter when it ends (symmetric
-// transfer: a chain of tasks never grows the stack) and hands the awaiter
-// its value or rethrows its exception there.
+// It runs when awaited and hands the awaiter its value or rethrows its
+// exception there. A task that ends without waiting lets its awaiter go on
+// without suspending; one that waited resumes its awaiter when it ends. So
+// the stack grows with how deep tasks nest, never with how many a loop
+// awaits one after another, even where the compiler makes no tail calls
+// (symmetric transfer alone needs them: -O0 and ASan builds overflowed).
 #pragma once
 
 #include <coroutine>
@@ -20,13 +23,15 @@ namespace detail {
 // What every task's promise holds: whom to resume at the end, and the exception.
 struct PromiseBase {
     std::coroutine_handle<> continuation = std::noop_coroutine();
+    bool awaiter_suspended = false; // false: the awaiter sees done() and goes on itself
     std::exception_ptr error;
 
     struct FinalAwaiter {
         bool await_ready() const noexcept { return false; }
         template <class P>
         std::coroutine_handle<> await_suspend(std::coroutine_handle<P> ended) const noexcept {
-            return ended.promise().continuation;
+            const PromiseBase& promise = ended.promise();
+            return promise.awaiter_suspended ? promise.continuation : std::noop_coroutine();
         }
         void await_resume() const noexcept {}
     };
@@ -81,11 +86,18 @@ template <class T> class [[nodiscard]] Task {
     Task& operator=(const Task&) = delete;
     ~Task() { destroy(); }
 
-    // co_await task: runs it now; the awaiter continues when it has ended.
+    // co_await task: runs it now, up to its first wait; the awaiter goes on
+    // at once if it has ended, else when it ends (single thread: nothing can
+    // end it between resume() returning and the flag being set).
     bool await_ready() const noexcept { return false; }
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiter) noexcept {
+    bool await_suspend(std::coroutine_handle<> awaiter) {
         m_handle.promise().continuation = awaiter;
-        return m_handle;
+        m_handle.resume();
+        if (m_handle.done()) {
+            return false;
+        }
+        m_handle.promise().awaiter_suspended = true;
+        return true;
     }
     T await_resume() { return m_handle.promise().take(); }
 
