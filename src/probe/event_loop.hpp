@@ -1,4 +1,4 @@
-// Private to src/probe: one thread runs every probe. Each probe is a Task
+// Private to src/probe: one thread runs many probes. Each probe is a Task
 // that suspends where blocking code would wait (a socket, a DNS lookup); the
 // loop poll()s all those sockets at once, up to the nearest deadline, and
 // resumes the probes whose wait ended: ready, or timed out.

@@ -1,6 +1,7 @@
 #include "probe/net.hpp"
 
 #include "probe/probe.hpp"
+#include "probe/target.hpp"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -60,11 +61,11 @@ std::string address_text(const sockaddr* sa) {
     if (sa->sa_family == AF_INET6) {
         const auto* v6 = reinterpret_cast<const sockaddr_in6*>(sa);
         inet_ntop(AF_INET6, &v6->sin6_addr, buf, sizeof buf);
-        return "[" + std::string(buf) + "]:" + std::to_string(ntohs(v6->sin6_port));
+        return host_port(buf, ntohs(v6->sin6_port));
     }
     const auto* v4 = reinterpret_cast<const sockaddr_in*>(sa);
     inet_ntop(AF_INET, &v4->sin_addr, buf, sizeof buf);
-    return std::string(buf) + ":" + std::to_string(ntohs(v4->sin_port));
+    return host_port(buf, ntohs(v4->sin_port));
 }
 
 std::vector<Address> addresses_of(const addrinfo* list, const std::string& host) {

@@ -8,11 +8,15 @@
 #include "probe/tls.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <system_error>
+#include <thread>
 
 namespace acme::probe {
 
@@ -85,15 +89,61 @@ Task<ProbeResult> probe_one(EventLoop& loop, const tls::Context& context, const 
     co_return result;
 }
 
-// One of the options.concurrency probes in flight: takes the next target
-// whenever its last one has ended.
-Task<> probe_worker(EventLoop& loop, const tls::Context& context,
-                    const std::vector<ProbeTarget>& targets, const ProbeOptions& options,
-                    size_t& next, std::vector<ProbeResult>& results) {
-    while (next < targets.size()) {
-        const size_t i = next++;
-        ProbeResult result = co_await probe_one(loop, context, targets[i], options);
-        results[i] = std::move(result);
+// What the probe workers share: the targets, the next one to take, and the
+// results (each index written by the one worker that took it).
+struct Batch {
+    const tls::Context& context;
+    const std::vector<ProbeTarget>& targets;
+    const ProbeOptions& options;
+    std::vector<ProbeResult> results;
+    std::atomic<size_t> next{0};
+};
+
+// One probe in flight: takes the next target whenever its last one has ended.
+Task<> probe_worker(EventLoop& loop, Batch& batch) {
+    for (size_t i = batch.next++; i < batch.targets.size(); i = batch.next++) {
+        ProbeResult result =
+            co_await probe_one(loop, batch.context, batch.targets[i], batch.options);
+        batch.results[i] = std::move(result);
+    }
+}
+
+// An event loop on this thread with `workers` probes in flight.
+void run_loop(Batch& batch, size_t workers) {
+    const SigpipeBlocked sigpipe_blocked;
+    EventLoop loop;
+    for (size_t i = 0; i < workers; ++i) {
+        loop.spawn(probe_worker(loop, batch));
+    }
+    loop.run();
+}
+
+// Runs `in_flight` probe workers: on this thread's loop and, when there is a
+// second core, half of them on a helper thread's. One loop does all the
+// waiting, but OpenSSL's certificate decoding keeps a core busy; a second
+// loop keeps a thread pool's wall time at the memory of two threads (each
+// thread costs a stack and a malloc arena, which is why there are not more).
+void run_loops(Batch& batch, size_t in_flight) {
+    std::exception_ptr helper_error;
+    {
+        std::jthread helper;
+        if (in_flight > 1 && std::thread::hardware_concurrency() > 1) {
+            try {
+                helper = std::jthread([&] {
+                    try {
+                        run_loop(batch, in_flight / 2);
+                    } catch (...) {
+                        helper_error = std::current_exception();
+                    }
+                });
+            } catch (const std::system_error&) {
+                // no second thread: this one runs all the workers
+            }
+        }
+        run_loop(batch, helper.joinable() ? in_flight - in_flight / 2 : in_flight);
+    } // the helper joins here
+    if (helper_error) {
+        std::rethrow_exception(helper_error);
     }
 }
 
@@ -134,17 +184,10 @@ ProbeResult inspect_file(const tls::Context& context, const std::string& path,
 std::vector<ProbeResult> probe_all(const std::vector<ProbeTarget>& targets,
                                    const ProbeOptions& options) {
     const tls::Context context(options.ca_bundle);
-    std::vector<ProbeResult> results(targets.size());
-    const SigpipeBlocked sigpipe_blocked;
-    EventLoop loop;
-    size_t next = 0;
-    const size_t workers =
-        std::min(targets.size(), static_cast<size_t>(std::max(options.concurrency, 1)));
-    for (size_t i = 0; i < workers; ++i) {
-        loop.spawn(probe_worker(loop, context, targets, options, next, results));
-    }
-    loop.run();
-    return results;
+    Batch batch{context, targets, options, std::vector<ProbeResult>(targets.size())};
+    run_loops(batch,
+              std::min(targets.size(), static_cast<size_t>(std::max(options.concurrency, 1))));
+    return std::move(batch.results);
 }
 
 std::vector<ProbeResult> inspect_files(const std::vector<std::string>& paths,
