@@ -1,4 +1,4 @@
-// The one-thread event loop under probe_all: Task<T> chains, waits on
+// The event loop under probe_all (one per thread): Task<T> chains, waits on
 // sockets that interleave, deadlines that throw, exceptions that reach the
 // awaiter, and SIGPIPE kept from killing the process.
 #include "common/unique_fd.hpp"
