@@ -1,29 +1,20 @@
 #include "probe/net.hpp"
 
+#include "probe/probe.hpp"
+#include "probe/target.hpp"
+
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
-#include <ctime>
 #include <memory>
-#include <optional>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <optional>
 #include <poll.h>
-
-#include "probe/probe.hpp"
 
 namespace acme::probe::net {
 
 namespace {
-
-int remaining_ms(Deadline deadline) {
-    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
-    return left.count() > 0 ? static_cast<int>(left.count()) : 0;
-}
-
-[[noreturn]] void timed_out(std::string_view phase) {
-    throw Failure(error_kind::timeout, "timed out during " + std::string(phase));
-}
 
 // One getaddrinfo_a request; owns the strings and the answer it points to.
 struct Lookup {
@@ -51,22 +42,18 @@ struct Lookup {
 // Waits for the lookup; on timeout cancels it. A lookup glibc cannot cancel
 // any more is still being written to by its resolver thread, so it is left
 // to that thread (a bounded leak, only after a timeout) rather than freed.
-int wait_lookup(std::unique_ptr<Lookup>& lookup, Deadline deadline) {
-    const gaicb* const list[] = {&lookup->request};
-    int rc = gai_error(&lookup->request);
-    while (rc == EAI_INPROGRESS) {
-        const int left = remaining_ms(deadline);
-        if (left == 0) {
-            if (gai_cancel(&lookup->request) == EAI_NOTCANCELED) {
-                static_cast<void>(lookup.release());
-            }
-            timed_out("DNS lookup");
+Task<int> wait_lookup(EventLoop& loop, std::unique_ptr<Lookup>& lookup, Deadline deadline) {
+    gaicb* const request = &lookup->request;
+    try {
+        co_await loop.wait_until([request] { return gai_error(request) != EAI_INPROGRESS; },
+                                 deadline, "DNS lookup");
+    } catch (const Failure&) {
+        if (gai_cancel(request) == EAI_NOTCANCELED) {
+            static_cast<void>(lookup.release());
         }
-        const timespec wait{left / 1000, (left % 1000) * 1000000L};
-        gai_suspend(list, 1, &wait);
-        rc = gai_error(&lookup->request);
+        throw;
     }
-    return rc;
+    co_return gai_error(request);
 }
 
 std::string address_text(const sockaddr* sa) {
@@ -74,85 +61,16 @@ std::string address_text(const sockaddr* sa) {
     if (sa->sa_family == AF_INET6) {
         const auto* v6 = reinterpret_cast<const sockaddr_in6*>(sa);
         inet_ntop(AF_INET6, &v6->sin6_addr, buf, sizeof buf);
-        return "[" + std::string(buf) + "]:" + std::to_string(ntohs(v6->sin6_port));
+        return host_port(buf, ntohs(v6->sin6_port));
     }
     const auto* v4 = reinterpret_cast<const sockaddr_in*>(sa);
     inet_ntop(AF_INET, &v4->sin_addr, buf, sizeof buf);
-    return std::string(buf) + ":" + std::to_string(ntohs(v4->sin_port));
+    return host_port(buf, ntohs(v4->sin_port));
 }
 
-[[noreturn]] void connect_failed(int err, const Address& address) {
-    const std::string detail = std::strerror(err) + std::string(" (") + address.text + ")";
-    switch (err) {
-    case ECONNREFUSED: throw Failure(error_kind::refused, detail);
-    case ENETUNREACH:
-    case EHOSTUNREACH: throw Failure(error_kind::unreachable, detail);
-    case ETIMEDOUT: throw Failure(error_kind::timeout, detail);
-    default: throw Failure(error_kind::connect, detail);
-    }
-}
-
-UniqueFd connect_one(const Address& address, Deadline deadline) {
-    UniqueFd fd(::socket(address.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!fd.valid()) {
-        throw Failure(error_kind::connect, std::string("socket: ") + std::strerror(errno));
-    }
-    const auto* sa = reinterpret_cast<const sockaddr*>(&address.storage);
-    if (::connect(fd.get(), sa, address.length) == 0) {
-        return fd;
-    }
-    if (errno != EINPROGRESS) {
-        connect_failed(errno, address);
-    }
-    wait_for(fd.get(), POLLOUT, deadline, "connect to " + address.text);
-    int err = 0;
-    socklen_t len = sizeof err;
-    if (getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
-        err = errno;
-    }
-    if (err != 0) {
-        connect_failed(err, address);
-    }
-    return fd;
-}
-
-// Reads at most n bytes into out; false on EOF.
-bool receive_some(int fd, std::string& out, size_t n, Deadline deadline, std::string_view phase) {
-    char buf[4096];
-    for (;;) {
-        const ssize_t got = ::recv(fd, buf, std::min(n, sizeof buf), 0);
-        if (got > 0) {
-            out.append(buf, static_cast<size_t>(got));
-            return true;
-        }
-        if (got == 0) {
-            return false;
-        }
-        if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-            wait_for(fd, POLLIN, deadline, phase);
-            continue;
-        }
-        throw Failure(error_kind::connect, std::string(phase) + ": " + std::strerror(errno));
-    }
-}
-
-[[noreturn]] void closed(std::string_view phase, const std::string& kind) {
-    throw Failure(kind, "connection closed by the server during " + std::string(phase));
-}
-
-} // namespace
-
-std::vector<Address> resolve(const std::string& host, int port, Deadline deadline) {
-    auto lookup = std::make_unique<Lookup>(host, std::to_string(port));
-    gaicb* list[] = {&lookup->request};
-    if (const int rc = getaddrinfo_a(GAI_NOWAIT, list, 1, nullptr); rc != 0) {
-        throw Failure(error_kind::dns, host + ": " + gai_strerror(rc));
-    }
-    if (const int rc = wait_lookup(lookup, deadline); rc != 0) {
-        throw Failure(error_kind::dns, host + ": " + gai_strerror(rc));
-    }
+std::vector<Address> addresses_of(const addrinfo* list, const std::string& host) {
     std::vector<Address> addresses;
-    for (const addrinfo* ai = lookup->request.ar_result; ai != nullptr; ai = ai->ai_next) {
+    for (const addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
         if (ai->ai_addrlen > sizeof(sockaddr_storage)) {
             continue;
         }
@@ -168,16 +86,119 @@ std::vector<Address> resolve(const std::string& host, int port, Deadline deadlin
     return addresses;
 }
 
-UniqueFd connect_any(const std::vector<Address>& addresses, Deadline deadline,
-                     std::string& connected) {
+// The addresses of an IP literal, which need no resolver thread and no
+// wait; nullopt for a name.
+std::optional<std::vector<Address>> literal_addresses(const std::string& host,
+                                                      const std::string& service) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+    addrinfo* list = nullptr;
+    if (getaddrinfo(host.c_str(), service.c_str(), &hints, &list) != 0) {
+        return std::nullopt;
+    }
+    const std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owner(list, &freeaddrinfo);
+    return addresses_of(list, host);
+}
+
+[[noreturn]] void connect_failed(int err, const Address& address) {
+    const std::string detail = std::strerror(err) + std::string(" (") + address.text + ")";
+    switch (err) {
+    case ECONNREFUSED:
+        throw Failure(error_kind::refused, detail);
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+        throw Failure(error_kind::unreachable, detail);
+    case ETIMEDOUT:
+        throw Failure(error_kind::timeout, detail);
+    default:
+        throw Failure(error_kind::connect, detail);
+    }
+}
+
+Task<UniqueFd> connect_one(EventLoop& loop, const Address& address, Deadline deadline) {
+    UniqueFd fd(::socket(address.storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    if (!fd.valid()) {
+        throw Failure(error_kind::connect, std::string("socket: ") + std::strerror(errno));
+    }
+    const auto* sa = reinterpret_cast<const sockaddr*>(&address.storage);
+    if (::connect(fd.get(), sa, address.length) == 0) {
+        co_return std::move(fd);
+    }
+    if (errno != EINPROGRESS) {
+        connect_failed(errno, address);
+    }
+    const std::string phase = "connect to " + address.text;
+    co_await loop.wait_for(fd.get(), POLLOUT, deadline, phase);
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+        err = errno;
+    }
+    if (err != 0) {
+        connect_failed(err, address);
+    }
+    co_return std::move(fd);
+}
+
+[[noreturn]] void closed(std::string_view phase, std::string_view kind) {
+    throw Failure(kind, "connection closed by the server during " + std::string(phase));
+}
+
+// Appends at most n bytes that have arrived to out; false when none has yet.
+// Throws Failure(kind) on EOF.
+bool read_some(int fd, std::string& out, size_t n, std::string_view phase, std::string_view kind) {
+    char buf[4096]; // on the loop's stack, not in every probe's frame
+    const ssize_t got = ::recv(fd, buf, std::min(n, sizeof buf), 0);
+    if (got > 0) {
+        out.append(buf, static_cast<size_t>(got));
+        return true;
+    }
+    if (got == 0) {
+        closed(phase, kind);
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+        return false;
+    }
+    throw Failure(error_kind::connect, std::string(phase) + ": " + std::strerror(errno));
+}
+
+// Awaitable: until fd has more to read (or the deadline passed: it throws).
+EventLoop::Wait readable(Io io, std::string_view phase) {
+    return io.loop.wait_for(io.fd, POLLIN, io.deadline, phase);
+}
+
+} // namespace
+
+Task<std::vector<Address>> resolve(EventLoop& loop, const std::string& host, int port,
+                                   Deadline deadline) {
+    const std::string service = std::to_string(port);
+    if (auto literal = literal_addresses(host, service)) {
+        co_return std::move(*literal);
+    }
+    auto lookup = std::make_unique<Lookup>(host, service);
+    gaicb* list[] = {&lookup->request};
+    if (const int rc = getaddrinfo_a(GAI_NOWAIT, list, 1, nullptr); rc != 0) {
+        throw Failure(error_kind::dns, host + ": " + gai_strerror(rc));
+    }
+    const int rc = co_await wait_lookup(loop, lookup, deadline);
+    if (rc != 0) {
+        throw Failure(error_kind::dns, host + ": " + gai_strerror(rc));
+    }
+    co_return addresses_of(lookup->request.ar_result, host);
+}
+
+Task<UniqueFd> connect_any(EventLoop& loop, const std::vector<Address>& addresses,
+                           Deadline deadline, std::string& connected) {
     std::optional<Failure> last;
     for (const Address& address : addresses) {
         try {
-            UniqueFd fd = connect_one(address, deadline);
+            UniqueFd fd = co_await connect_one(loop, address, deadline);
             connected = address.text;
-            return fd;
+            co_return std::move(fd);
         } catch (const Failure& failure) {
-            if (failure.kind() == error_kind::timeout && remaining_ms(deadline) == 0) {
+            if (failure.kind() == error_kind::timeout && Clock::now() >= deadline) {
                 throw;
             }
             last = failure;
@@ -186,31 +207,13 @@ UniqueFd connect_any(const std::vector<Address>& addresses, Deadline deadline,
     throw last.value_or(Failure(error_kind::dns, "no address to connect to"));
 }
 
-void wait_for(int fd, short events, Deadline deadline, std::string_view phase) {
-    for (;;) {
-        const int left = remaining_ms(deadline);
-        if (left == 0) {
-            timed_out(phase);
-        }
-        pollfd p{fd, events, 0};
-        const int rc = ::poll(&p, 1, left);
-        if (rc > 0) {
-            return; // ready, or POLLERR/POLLHUP: the next call reports it
-        }
-        if (rc < 0 && errno != EINTR) {
-            throw Failure(error_kind::connect, std::string("poll: ") + std::strerror(errno));
-        }
-    }
-}
-
-void send_all(int fd, std::string_view data, Deadline deadline, std::string_view phase,
-              const std::string& kind) {
+Task<> send_all(Io io, std::string_view data, std::string_view phase, std::string_view kind) {
     while (!data.empty()) {
-        const ssize_t sent = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+        const ssize_t sent = ::send(io.fd, data.data(), data.size(), MSG_NOSIGNAL);
         if (sent > 0) {
             data.remove_prefix(static_cast<size_t>(sent));
         } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-            wait_for(fd, POLLOUT, deadline, phase);
+            co_await io.loop.wait_for(io.fd, POLLOUT, io.deadline, phase);
         } else if (sent < 0 && (errno == EPIPE || errno == ECONNRESET)) {
             closed(phase, kind);
         } else {
@@ -219,49 +222,47 @@ void send_all(int fd, std::string_view data, Deadline deadline, std::string_view
     }
 }
 
-std::string receive_exact(int fd, size_t n, Deadline deadline, std::string_view phase,
-                          const std::string& kind) {
+Task<std::string> receive_exact(Io io, size_t n, std::string_view phase, std::string_view kind) {
     std::string out;
     while (out.size() < n) {
-        if (!receive_some(fd, out, n - out.size(), deadline, phase)) {
-            closed(phase, kind);
+        if (!read_some(io.fd, out, n - out.size(), phase, kind)) {
+            co_await readable(io, phase);
         }
     }
-    return out;
+    co_return out;
 }
 
-std::string receive_line(int fd, Deadline deadline, std::string_view phase,
-                         const std::string& kind, size_t max) {
+Task<std::string> receive_line(Io io, std::string_view phase, std::string_view kind, size_t max) {
     std::string line;
     while (line.empty() || line.back() != '\n') {
         if (line.size() >= max) {
             throw Failure(kind, "line longer than " + std::to_string(max) + " bytes during " +
                                     std::string(phase));
         }
-        if (!receive_some(fd, line, 1, deadline, phase)) {
-            closed(phase, kind);
+        if (!read_some(io.fd, line, 1, phase, kind)) {
+            co_await readable(io, phase);
         }
     }
     line.pop_back();
     if (!line.empty() && line.back() == '\r') {
         line.pop_back();
     }
-    return line;
+    co_return line;
 }
 
-std::string receive_until(int fd, std::string_view needle, Deadline deadline,
-                          std::string_view phase, const std::string& kind, size_t max) {
+Task<std::string> receive_until(Io io, std::string_view needle, std::string_view phase,
+                                std::string_view kind, size_t max) {
     std::string text;
     while (text.find(needle) == std::string::npos) {
         if (text.size() >= max) {
             throw Failure(kind, "no '" + std::string(needle) + "' in the first " +
                                     std::to_string(max) + " bytes during " + std::string(phase));
         }
-        if (!receive_some(fd, text, 1, deadline, phase)) {
-            closed(phase, kind);
+        if (!read_some(io.fd, text, 1, phase, kind)) {
+            co_await readable(io, phase);
         }
     }
-    return text;
+    co_return text;
 }
 
 } // namespace acme::probe::net

@@ -1,35 +1,28 @@
-// Private to src/probe: sockets with a deadline. Every wait is a poll()
-// bounded by the probe's deadline; every failure is a net::Failure naming
-// one of probe::error_kind, which probe.cpp turns into a result.
+// Private to src/probe: sockets with a deadline, as coroutines. Every wait
+// is a co_await on the event loop bounded by the probe's deadline; every
+// failure is a net::Failure naming one of probe::error_kind.
 #pragma once
 
 #include "common/unique_fd.hpp"
+#include "probe/event_loop.hpp"
+#include "probe/failure.hpp"
+#include "probe/task.hpp"
 
-#include <chrono>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <sys/socket.h>
-#include <unistd.h>
-#include <utility>
 #include <vector>
 
 namespace acme::probe::net {
 
-using Clock = std::chrono::steady_clock;
-using Deadline = Clock::time_point;
-
-class Failure : public std::runtime_error {
-  public:
-    Failure(std::string kind, const std::string& detail)
-        : std::runtime_error(detail), m_kind(std::move(kind)) {}
-    const std::string& kind() const { return m_kind; }
-
-  private:
-    std::string m_kind;
-};
-
 using acme::UniqueFd; // the one owner of a socket descriptor
+
+// Where one probe's socket calls wait, and until when.
+struct Io {
+    EventLoop& loop;
+    int fd;
+    Deadline deadline;
+};
 
 struct Address {
     sockaddr_storage storage{};
@@ -37,29 +30,27 @@ struct Address {
     std::string text; // "127.0.0.1:443", "[::1]:443"
 };
 
-// Resolves host and port (getaddrinfo_a, bounded by deadline). Throws
-// Failure dns when the name has no address, timeout past the deadline.
-std::vector<Address> resolve(const std::string& host, int port, Deadline deadline);
-// A non-blocking socket connected to the first address that accepts. Throws
-// Failure refused, unreachable, connect or timeout (of the last address tried).
-UniqueFd connect_any(const std::vector<Address>& addresses, Deadline deadline,
-                     std::string& connected);
-// Waits until fd is ready for events (POLLIN/POLLOUT), an error or hang-up.
-// Throws Failure timeout "timed out during <phase>" past the deadline.
-void wait_for(int fd, short events, Deadline deadline, std::string_view phase);
+// Resolves host and port: an IP literal at once, a name with getaddrinfo_a
+// (bounded by deadline). Throws Failure dns when the name has no address,
+// timeout past the deadline.
+Task<std::vector<Address>> resolve(EventLoop& loop, const std::string& host, int port,
+                                   Deadline deadline);
+// A non-blocking socket connected to the first address that accepts; its
+// text goes to connected. Throws Failure refused, unreachable, connect or
+// timeout (of the last address tried).
+Task<UniqueFd> connect_any(EventLoop& loop, const std::vector<Address>& addresses,
+                           Deadline deadline, std::string& connected);
 // Sends all of data. Throws Failure (kind on a closed connection) or timeout.
-void send_all(int fd, std::string_view data, Deadline deadline, std::string_view phase,
-              const std::string& kind);
+Task<> send_all(Io io, std::string_view data, std::string_view phase, std::string_view kind);
 // Receives exactly n bytes (byte by byte is not needed: servers never send
 // TLS before our ClientHello). Throws Failure(kind) on EOF, or timeout.
-std::string receive_exact(int fd, size_t n, Deadline deadline, std::string_view phase,
-                          const std::string& kind);
+Task<std::string> receive_exact(Io io, size_t n, std::string_view phase, std::string_view kind);
 // Receives one line, without its CR LF, at most max bytes. Throws like receive_exact.
-std::string receive_line(int fd, Deadline deadline, std::string_view phase, const std::string& kind,
-                         size_t max = 4096);
+Task<std::string> receive_line(Io io, std::string_view phase, std::string_view kind,
+                               size_t max = 4096);
 // Receives until the text read so far contains needle (at most max bytes);
 // returns all of it. Throws like receive_exact.
-std::string receive_until(int fd, std::string_view needle, Deadline deadline,
-                          std::string_view phase, const std::string& kind, size_t max = 65536);
+Task<std::string> receive_until(Io io, std::string_view needle, std::string_view phase,
+                                std::string_view kind, size_t max = 65536);
 
 } // namespace acme::probe::net

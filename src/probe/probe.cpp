@@ -1,21 +1,22 @@
 #include "probe/probe.hpp"
 
+#include "common/error.hpp"
+#include "probe/event_loop.hpp"
+#include "probe/net.hpp"
+#include "probe/sigpipe.hpp"
+#include "probe/starttls.hpp"
+#include "probe/tls.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
-#include <csignal>
 #include <cstring>
+#include <exception>
 #include <fstream>
 #include <iterator>
-#include <pthread.h>
 #include <sstream>
 #include <system_error>
 #include <thread>
-
-#include "common/error.hpp"
-#include "probe/net.hpp"
-#include "probe/starttls.hpp"
-#include "probe/tls.hpp"
 
 namespace acme::probe {
 
@@ -34,8 +35,8 @@ void fail(ProbeResult& result, const std::string& kind, const std::string& detai
     result.error = detail;
 }
 
-void read_peer(ProbeResult& result, const tls::Context& context, X509* leaf,
-               STACK_OF(X509) * chain, const std::string& name) {
+void read_peer(ProbeResult& result, const tls::Context& context, X509* leaf, STACK_OF(X509) * chain,
+               const std::string& name) {
     result.leaf = crypto::read_certificate(tls::der(leaf));
     const tls::Verification verification = tls::verify(context, leaf, chain, name);
     result.verified = verification.verified;
@@ -44,15 +45,17 @@ void read_peer(ProbeResult& result, const tls::Context& context, X509* leaf,
     result.ok = true;
 }
 
-void probe_into(ProbeResult& result, const tls::Context& context, const ProbeTarget& target,
-                net::Deadline deadline) {
+Task<> probe_into(ProbeResult& result, EventLoop& loop, const tls::Context& context,
+                  const ProbeTarget& target, net::Deadline deadline) {
     const Endpoint remote = target.connect_to.value_or(Endpoint{target.host, target.port});
-    const auto addresses = net::resolve(remote.host, remote.port, deadline);
-    const net::UniqueFd fd = net::connect_any(addresses, deadline, result.address);
-    negotiate_starttls(fd.get(), target.starttls, verify_name(target), deadline);
-    const tls::Peer peer = tls::handshake(context, fd.get(), target.sni, deadline);
+    const auto addresses = co_await net::resolve(loop, remote.host, remote.port, deadline);
+    const net::UniqueFd fd = co_await net::connect_any(loop, addresses, deadline, result.address);
+    const net::Io io{loop, fd.get(), deadline};
+    const std::string name = verify_name(target);
+    co_await negotiate_starttls(io, target.starttls, name);
+    const tls::Peer peer = co_await tls::handshake(context, io, target.sni);
     result.tls_version = peer.tls_version;
-    read_peer(result, context, peer.leaf.get(), peer.chain.get(), verify_name(target));
+    read_peer(result, context, peer.leaf.get(), peer.chain.get(), name);
 }
 
 std::string seconds_text(std::chrono::milliseconds ms) {
@@ -62,13 +65,13 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 }
 
 // Never throws: every failure of one target is its result.
-ProbeResult probe_one(const tls::Context& context, const ProbeTarget& target,
-                      const ProbeOptions& options) {
+Task<ProbeResult> probe_one(EventLoop& loop, const tls::Context& context, const ProbeTarget& target,
+                            const ProbeOptions& options) {
     ProbeResult result;
     result.target = target;
     const auto start = Clock::now();
     try {
-        probe_into(result, context, target, start + options.timeout);
+        co_await probe_into(result, loop, context, target, start + options.timeout);
     } catch (const net::Failure& failure) {
         std::string detail = failure.what();
         if (failure.kind() == error_kind::timeout) {
@@ -83,42 +86,66 @@ ProbeResult probe_one(const tls::Context& context, const ProbeTarget& target,
         fail(result, error_kind::internal, "unexpected exception");
     }
     result.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-    return result;
+    co_return result;
 }
 
-// A write to a socket the server closed raises SIGPIPE in the writing thread;
-// OpenSSL writes with write(2), so the probe threads block the signal and see
-// EPIPE instead, without touching the process's signal dispositions.
-void block_sigpipe() {
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGPIPE);
-    pthread_sigmask(SIG_BLOCK, &set, nullptr);
-}
-
-// Runs job(0) ... job(count - 1) on at most `workers` threads; returns when all are done.
-template <class Job> void run_pool(size_t count, int workers, const Job& job) {
+// What the probe workers share: the targets, the next one to take, and the
+// results (each index written by the one worker that took it).
+struct Batch {
+    const tls::Context& context;
+    const std::vector<ProbeTarget>& targets;
+    const ProbeOptions& options;
+    std::vector<ProbeResult> results;
     std::atomic<size_t> next{0};
-    const auto work = [&] {
-        block_sigpipe();
-        for (size_t i = next.fetch_add(1); i < count; i = next.fetch_add(1)) {
-            job(i);
-        }
-    };
-    const size_t wanted = std::min(count, static_cast<size_t>(std::max(workers, 1)));
-    std::vector<std::jthread> threads;
-    threads.reserve(wanted);
-    for (size_t i = 0; i < wanted; ++i) {
-        try {
-            threads.emplace_back(work);
-        } catch (const std::system_error&) {
-            if (threads.empty()) {
-                throw; // not even one thread: nothing would run
-            }
-            break; // fewer threads than asked: they share the remaining targets
-        }
+};
+
+// One probe in flight: takes the next target whenever its last one has ended.
+Task<> probe_worker(EventLoop& loop, Batch& batch) {
+    for (size_t i = batch.next++; i < batch.targets.size(); i = batch.next++) {
+        ProbeResult result =
+            co_await probe_one(loop, batch.context, batch.targets[i], batch.options);
+        batch.results[i] = std::move(result);
     }
-} // the jthreads join here
+}
+
+// An event loop on this thread with `workers` probes in flight.
+void run_loop(Batch& batch, size_t workers) {
+    const SigpipeBlocked sigpipe_blocked;
+    EventLoop loop;
+    for (size_t i = 0; i < workers; ++i) {
+        loop.spawn(probe_worker(loop, batch));
+    }
+    loop.run();
+}
+
+// Runs `in_flight` probe workers: on this thread's loop and, when there is a
+// second core, half of them on a helper thread's. One loop does all the
+// waiting, but OpenSSL's certificate decoding keeps a core busy; a second
+// loop keeps a thread pool's wall time at the memory of two threads (each
+// thread costs a stack and a malloc arena, which is why there are not more).
+void run_loops(Batch& batch, size_t in_flight) {
+    std::exception_ptr helper_error;
+    {
+        std::jthread helper;
+        if (in_flight > 1 && std::thread::hardware_concurrency() > 1) {
+            try {
+                helper = std::jthread([&] {
+                    try {
+                        run_loop(batch, in_flight / 2);
+                    } catch (...) {
+                        helper_error = std::current_exception();
+                    }
+                });
+            } catch (const std::system_error&) {
+                // no second thread: this one runs all the workers
+            }
+        }
+        run_loop(batch, helper.joinable() ? in_flight - in_flight / 2 : in_flight);
+    } // the helper joins here
+    if (helper_error) {
+        std::rethrow_exception(helper_error);
+    }
+}
 
 std::string read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -157,10 +184,10 @@ ProbeResult inspect_file(const tls::Context& context, const std::string& path,
 std::vector<ProbeResult> probe_all(const std::vector<ProbeTarget>& targets,
                                    const ProbeOptions& options) {
     const tls::Context context(options.ca_bundle);
-    std::vector<ProbeResult> results(targets.size());
-    run_pool(targets.size(), options.concurrency,
-             [&](size_t i) { results[i] = probe_one(context, targets[i], options); });
-    return results;
+    Batch batch{context, targets, options, std::vector<ProbeResult>(targets.size())};
+    run_loops(batch,
+              std::min(targets.size(), static_cast<size_t>(std::max(options.concurrency, 1))));
+    return std::move(batch.results);
 }
 
 std::vector<ProbeResult> inspect_files(const std::vector<std::string>& paths,

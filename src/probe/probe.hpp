@@ -29,7 +29,7 @@ inline constexpr const char* internal = "internal";       // a bug or resource e
 
 struct ProbeOptions {
     std::chrono::milliseconds timeout{10000}; // per target: DNS + connect + STARTTLS + TLS
-    int concurrency = 32;                     // worker threads (at most one per target)
+    int concurrency = 32;                     // targets in flight at once
     std::string ca_bundle;                    // PEM roots replacing the system store; empty: system
 };
 
@@ -49,10 +49,10 @@ struct ProbeResult {
     std::chrono::milliseconds duration{0};
 };
 
-// Probes every target with at most options.concurrency worker threads, each
-// target bounded by options.timeout; results are in input order. Per-target
-// failures are results, never exceptions. Throws Error(usage) when the CA
-// bundle cannot be loaded.
+// Probes every target, at most options.concurrency at once on event loops
+// (one per core, at most two threads), each bounded by options.timeout;
+// results are in input order. Per-target failures are results, never
+// exceptions. Throws Error(usage) when the CA bundle cannot be loaded.
 std::vector<ProbeResult> probe_all(const std::vector<ProbeTarget>& targets,
                                    const ProbeOptions& options);
 

@@ -3,18 +3,17 @@
 // RFC 6120 XMPP, PostgreSQL SSLRequest, RFC 4511 LDAP StartTLS).
 #pragma once
 
-#include <string>
-
 #include "probe/net.hpp"
 #include "probe/target.hpp"
 
+#include <string>
+
 namespace acme::probe {
 
-// Talks the protocol on the connected socket fd until the server agreed to
-// start TLS. name is the domain for XMPP's stream header. Throws
+// Talks the protocol on the connected socket io.fd until the server agreed
+// to start TLS. name is the domain for XMPP's stream header. Throws
 // net::Failure starttls when the server refuses or answers nonsense,
 // timeout past the deadline. Does nothing for Starttls::none.
-void negotiate_starttls(int fd, Starttls protocol, const std::string& name,
-                        net::Deadline deadline);
+Task<> negotiate_starttls(net::Io io, Starttls protocol, const std::string& name);
 
 } // namespace acme::probe

@@ -1,5 +1,9 @@
 #include "probe/tls.hpp"
 
+#include "common/error.hpp"
+#include "probe/probe.hpp"
+#include "probe/target.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -7,10 +11,6 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 #include <poll.h>
-
-#include "common/error.hpp"
-#include "probe/probe.hpp"
-#include "probe/target.hpp"
 
 namespace acme::probe::tls {
 
@@ -131,14 +131,15 @@ void ChainFree::operator()(STACK_OF(X509) * chain) const {
 Context::Context(const std::string& ca_bundle)
     : m_ctx(make_ssl_ctx()), m_store(make_store(ca_bundle)) {}
 
-Peer handshake(const Context& context, int fd, const std::string& sni, net::Deadline deadline) {
+Task<Peer> handshake(const Context& context, net::Io io, const std::string& sni) {
     ERR_clear_error();
     SslPtr ssl(SSL_new(context.ssl_ctx()));
-    if (!ssl || SSL_set_fd(ssl.get(), fd) != 1 ||
+    if (!ssl || SSL_set_fd(ssl.get(), io.fd) != 1 ||
         (!sni.empty() && set_sni(ssl.get(), sni) != 1)) {
         throw net::Failure(error_kind::internal, "cannot set up TLS: " + openssl_reason("?"));
     }
-    for (;;) {
+    for (;;) {             // bounded by the deadline of the waits
+        ERR_clear_error(); // the queue is the thread's: other probes ran since the last call
         errno = 0;
         const int rc = SSL_connect(ssl.get());
         if (rc == 1) {
@@ -146,12 +147,11 @@ Peer handshake(const Context& context, int fd, const std::string& sni, net::Dead
         }
         const int saved_errno = errno;
         const int error = SSL_get_error(ssl.get(), rc);
-        if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
-            const short events = error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
-            net::wait_for(fd, events, deadline, "TLS handshake");
-            continue;
+        if (error != SSL_ERROR_WANT_READ && error != SSL_ERROR_WANT_WRITE) {
+            throw net::Failure(error_kind::handshake, handshake_error(error, saved_errno));
         }
-        throw net::Failure(error_kind::handshake, handshake_error(error, saved_errno));
+        const short events = error == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+        co_await io.loop.wait_for(io.fd, events, io.deadline, "TLS handshake");
     }
     Peer peer;
     peer.leaf.reset(SSL_get1_peer_certificate(ssl.get()));
@@ -162,7 +162,7 @@ Peer handshake(const Context& context, int fd, const std::string& sni, net::Dead
     peer.tls_version = SSL_get_version(ssl.get());
     SSL_shutdown(ssl.get()); // one close_notify, not waiting for the answer
     ERR_clear_error();
-    return peer;
+    co_return std::move(peer);
 }
 
 Verification verify(const Context& context, X509* leaf, STACK_OF(X509) * untrusted,
@@ -178,7 +178,8 @@ Verification verify(const Context& context, X509* leaf, STACK_OF(X509) * untrust
     if (!result.verified) {
         result.error = X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));
     }
-    result.chain_earliest_not_after = earliest_not_after(X509_STORE_CTX_get0_chain(ctx.get()), leaf);
+    result.chain_earliest_not_after =
+        earliest_not_after(X509_STORE_CTX_get0_chain(ctx.get()), leaf);
     ERR_clear_error();
     return result;
 }

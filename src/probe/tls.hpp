@@ -2,14 +2,15 @@
 // socket, and chain verification against the trust store.
 #pragma once
 
+#include "crypto/x509.hpp"
+#include "probe/net.hpp"
+#include "probe/task.hpp"
+
 #include <memory>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <optional>
 #include <string>
-
-#include "crypto/x509.hpp"
-#include "probe/net.hpp"
 
 namespace acme::probe::tls {
 
@@ -50,9 +51,10 @@ struct Peer {
     std::string tls_version; // "TLSv1.3"
 };
 
-// Shakes hands over the connected socket, sending sni when not empty. Throws
-// net::Failure handshake (with OpenSSL's reason) or timeout past the deadline.
-Peer handshake(const Context& context, int fd, const std::string& sni, net::Deadline deadline);
+// Shakes hands over the connected socket io.fd, sending sni when not empty.
+// Throws net::Failure handshake (with OpenSSL's reason) or timeout past the
+// deadline. OpenSSL writes with write(2): the caller keeps SIGPIPE blocked.
+Task<Peer> handshake(const Context& context, net::Io io, const std::string& sni);
 
 struct Verification {
     bool verified = false;

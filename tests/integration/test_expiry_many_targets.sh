@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 100 targets from a -f list (with comments), 5 of them closed ports: 100
 # JSON lines in list order, 95 OK and 5 refused, CRITICAL (2), in well under
-# one --timeout (a pool of threads, not one target after another).
+# one --timeout (probed side by side, not one target after another).
 export PEBBLE_DIR=${PEBBLE_DIR:-/nonexistent} # lib.sh wants it; these cases need no Pebble
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/expiry_servers.sh"

@@ -46,6 +46,21 @@ int closed_port() {
     return listener.port();
 }
 
+struct Timed {
+    std::vector<ProbeResult> results;
+    steady_clock::duration elapsed;
+};
+
+// probe_all's results with this timeout and concurrency, and how long it took.
+Timed probe_timed(const std::vector<ProbeTarget>& targets, milliseconds timeout, int concurrency) {
+    ProbeOptions options;
+    options.timeout = timeout;
+    options.concurrency = concurrency;
+    const auto start = steady_clock::now();
+    auto results = probe_all(targets, options);
+    return {std::move(results), steady_clock::now() - start};
+}
+
 } // namespace
 
 TEST_CASE("probe_all: refused and silent targets, in input order, in parallel", "[probe]") {
@@ -56,12 +71,7 @@ TEST_CASE("probe_all: refused and silent targets, in input order, in parallel", 
         targets.push_back(parse_target("127.0.0.1:" + std::to_string(silent.port())));
         targets.push_back(parse_target("127.0.0.1:" + std::to_string(closed)));
     }
-    ProbeOptions options;
-    options.timeout = milliseconds(700);
-    options.concurrency = 8;
-    const auto start = steady_clock::now();
-    const auto results = probe_all(targets, options);
-    const auto elapsed = steady_clock::now() - start;
+    const auto [results, elapsed] = probe_timed(targets, milliseconds(700), 8);
 
     REQUIRE(results.size() == targets.size());
     for (size_t i = 0; i < results.size(); ++i) {
@@ -98,4 +108,19 @@ TEST_CASE("inspect_files: missing and non-certificate files are results", "[prob
     CHECK(results[0].error_kind == error_kind::io);
     CHECK(results[0].file == "/nonexistent/cert.pem");
     CHECK(results[1].error_kind == error_kind::certificate);
+}
+
+TEST_CASE("probe_all: at most `concurrency` targets are in flight", "[probe]") {
+    const SilentListener silent;
+    const std::vector<ProbeTarget> targets(
+        6, parse_target("127.0.0.1:" + std::to_string(silent.port())));
+    const auto [results, elapsed] = probe_timed(targets, milliseconds(300), 2);
+
+    REQUIRE(results.size() == 6);
+    for (const auto& result : results) {
+        CHECK(result.error_kind == error_kind::timeout);
+        CHECK(result.duration >= milliseconds(300)); // each deadline starts with its own probe
+    }
+    CHECK(elapsed >= milliseconds(900)); // three rounds of two, not all six at once
+    CHECK(elapsed < milliseconds(1800));
 }
