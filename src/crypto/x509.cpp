@@ -125,7 +125,10 @@ std::vector<std::string> split_pem_chain(const std::string& pem) {
 
 CertInfo read_certificate(const std::string& pem_or_der) {
     const ossl::X509Ptr cert = ossl::parse_certificate(pem_or_der);
-    const X509* x = cert.get();
+    return describe_certificate(cert.get());
+}
+
+CertInfo describe_certificate(X509* x) {
     const ASN1_INTEGER* serial = X509_get0_serialNumber(x);
     CertInfo info;
     info.subject = name_text(X509_get_subject_name(x));
@@ -134,9 +137,9 @@ CertInfo read_certificate(const std::string& pem_or_der) {
     info.issuer_cn = ossl::common_name(X509_get_issuer_name(x));
     info.serial_hex = hex(string_bytes(serial)); // magnitude, as `openssl x509 -serial`
     info.serial_der = integer_content(serial);
-    info.aki_keyid = aki_keyid(cert.get());
+    info.aki_keyid = aki_keyid(x);
     info.sans = certificate_sans(x);
-    info.ocsp_urls = ocsp_urls(cert.get());
+    info.ocsp_urls = ocsp_urls(x);
     info.crl_urls = crl_urls(x);
     info.not_before = ossl::to_sys_seconds(X509_get0_notBefore(x));
     info.not_after = ossl::to_sys_seconds(X509_get0_notAfter(x));

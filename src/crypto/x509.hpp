@@ -1,11 +1,12 @@
 // Reading X.509 certificates: what renew, check and expiry need to know.
 #pragma once
 
+#include "crypto/key.hpp"
+
 #include <chrono>
+#include <openssl/types.h>
 #include <string>
 #include <vector>
-
-#include "crypto/key.hpp"
 
 namespace acme::crypto {
 
@@ -22,8 +23,8 @@ struct CertInfo {
     std::vector<std::string> sans; // DNS names and IP addresses, in order
     SysSeconds not_before;
     SysSeconds not_after;
-    std::string sha256_hex;        // fingerprint of the DER, lower-case hex
-    std::string der;               // the certificate itself (revokeCert sends it)
+    std::string sha256_hex;             // fingerprint of the DER, lower-case hex
+    std::string der;                    // the certificate itself (revokeCert sends it)
     std::vector<std::string> ocsp_urls; // OCSP responders named by the AIA extension
     std::vector<std::string> crl_urls;  // CRL distribution points (URIs)
 };
@@ -33,6 +34,9 @@ struct CertInfo {
 std::vector<std::string> split_pem_chain(const std::string& pem);
 // Reads one certificate, PEM or DER. Throws Error(crypto) when unreadable.
 CertInfo read_certificate(const std::string& pem_or_der);
+// The same for a certificate already parsed (a TLS peer's): no second decode,
+// which in OpenSSL 3 is most of the cost of reading one.
+CertInfo describe_certificate(X509* cert);
 // True when issuer's name matches cert's issuer and issuer's key verifies
 // cert's signature. Throws Error(crypto) when either is unreadable.
 bool issued_by(const std::string& cert_pem, const std::string& issuer_pem);

@@ -37,7 +37,7 @@ void fail(ProbeResult& result, const std::string& kind, const std::string& detai
 
 void read_peer(ProbeResult& result, const tls::Context& context, X509* leaf, STACK_OF(X509) * chain,
                const std::string& name) {
-    result.leaf = crypto::read_certificate(tls::der(leaf));
+    result.leaf = crypto::describe_certificate(leaf);
     const tls::Verification verification = tls::verify(context, leaf, chain, name);
     result.verified = verification.verified;
     result.verify_error = verification.error;

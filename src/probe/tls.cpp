@@ -201,16 +201,4 @@ ChainPtr read_certificates(const std::string& pem_or_der) {
     return chain;
 }
 
-std::string der(X509* cert) {
-    unsigned char* out = nullptr;
-    const int len = i2d_X509(cert, &out);
-    if (len <= 0) {
-        ERR_clear_error();
-        throw Error(ErrorKind::crypto, "cannot encode certificate");
-    }
-    std::string bytes(reinterpret_cast<const char*>(out), static_cast<size_t>(len));
-    OPENSSL_free(out);
-    return bytes;
-}
-
 } // namespace acme::probe::tls

@@ -70,7 +70,5 @@ Verification verify(const Context& context, X509* leaf, STACK_OF(X509) * untrust
 // The certificates of a PEM text (other PEM blocks skipped) or one DER
 // certificate, in order; empty when there is none.
 ChainPtr read_certificates(const std::string& pem_or_der);
-// DER encoding of cert. Throws Error(crypto).
-std::string der(X509* cert);
 
 } // namespace acme::probe::tls
