@@ -21,14 +21,8 @@ constexpr long k_skew_seconds = 300;
 }
 
 CrlPtr parse_crl(const std::string& text) {
-    CrlPtr crl;
-    if (ossl::looks_like_pem(text)) {
-        const auto bio = ossl::mem_bio(text);
-        crl.reset(PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
-    } else {
-        const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-        crl.reset(d2i_X509_CRL(nullptr, &p, static_cast<long>(text.size())));
-    }
+    CrlPtr crl =
+        ossl::read_pem_or_der<X509_CRL, X509_CRL_free, PEM_read_bio_X509_CRL, d2i_X509_CRL>(text);
     if (!crl)
         refuse("not a certificate revocation list");
     return crl;

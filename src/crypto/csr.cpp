@@ -73,12 +73,8 @@ void set_subject(X509_REQ* req, const std::string& first) {
 }
 
 ossl::X509ReqPtr parse_csr(const std::string& pem_or_der) {
-    if (ossl::looks_like_pem(pem_or_der)) {
-        const auto bio = ossl::mem_bio(pem_or_der);
-        return ossl::X509ReqPtr(PEM_read_bio_X509_REQ(bio.get(), nullptr, nullptr, nullptr));
-    }
-    const auto* p = reinterpret_cast<const unsigned char*>(pem_or_der.data());
-    return ossl::X509ReqPtr(d2i_X509_REQ(nullptr, &p, static_cast<long>(pem_or_der.size())));
+    return ossl::read_pem_or_der<X509_REQ, X509_REQ_free, PEM_read_bio_X509_REQ, d2i_X509_REQ>(
+        pem_or_der);
 }
 
 std::vector<std::string> san_names(X509_REQ* req) {

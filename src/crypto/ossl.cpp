@@ -135,14 +135,7 @@ std::string general_name_text(const GENERAL_NAME* name) {
 }
 
 X509Ptr parse_certificate(const std::string& pem_or_der) {
-    X509Ptr cert;
-    if (looks_like_pem(pem_or_der)) {
-        const auto bio = mem_bio(pem_or_der);
-        cert.reset(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    } else {
-        const auto* p = reinterpret_cast<const unsigned char*>(pem_or_der.data());
-        cert.reset(d2i_X509(nullptr, &p, static_cast<long>(pem_or_der.size())));
-    }
+    X509Ptr cert = read_pem_or_der<X509, X509_free, PEM_read_bio_X509, d2i_X509>(pem_or_der);
     if (!cert)
         fail("cannot read certificate");
     return cert;

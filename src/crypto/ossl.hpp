@@ -81,6 +81,17 @@ int ec_field_bytes(const EVP_PKEY* key);
 
 // True when text looks like PEM rather than DER (DER starts with a SEQUENCE tag).
 bool looks_like_pem(std::string_view text);
+// One object of the PEM text or DER bytes (looks_like_pem decides which),
+// read by PemRead or D2i; null when unreadable (the caller names the failure).
+template <class T, auto Free, auto PemRead, auto D2i>
+Ptr<T, Free> read_pem_or_der(std::string_view text) {
+    if (looks_like_pem(text)) {
+        const auto bio = mem_bio(text);
+        return Ptr<T, Free>(PemRead(bio.get(), nullptr, nullptr, nullptr));
+    }
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    return Ptr<T, Free>(D2i(nullptr, &p, static_cast<long>(text.size())));
+}
 // The subject's commonName as UTF-8, empty when absent.
 std::string common_name(const X509_NAME* name);
 // A dNSName as text, an iPAddress as dotted/colon text; empty for other kinds.
