@@ -8,6 +8,7 @@
 
 #include "common/error.hpp"
 #include "store/atomic_file.hpp"
+#include "store/group.hpp"
 #include "store/posix_file.hpp"
 
 #include <algorithm>
@@ -126,14 +127,43 @@ json parse_object(const std::string& text, const fs::path& path) {
     return value;
 }
 
-void write_json(const fs::path& path, const json& value) {
+void write_json(const fs::path& path, const json& value, mode_t mode = 0644,
+                gid_t group = k_keep_group) {
     std::string text;
     try {
         text = value.dump(2) + "\n";
     } catch (const json::exception& e) {
         throw Error(ErrorKind::config, "cannot write " + path.string() + ": " + e.what());
     }
-    write_file_atomic(path, text, 0644);
+    write_file_atomic(path, text, mode, group);
+}
+
+// config.json and state.json hold hook command lines, which often carry API
+// tokens: owner only, or owner and the lineage's key group (0640), like its
+// private key. A file written with wider modes before is narrowed on the
+// next write, since every write replaces the file.
+struct LineageFileAccess {
+    mode_t mode = 0600;
+    gid_t group = k_keep_group;
+};
+
+LineageFileAccess lineage_file_access(const json& config) {
+    const auto found = config.find("key_group");
+    if (found == config.end() || !found->is_string() || found->get<std::string>().empty())
+        return {};
+    const std::optional<gid_t> gid = find_group(found->get<std::string>());
+    if (!gid || !may_use_group(*gid))
+        return {};
+    return {0640, *gid};
+}
+
+// For state.json: the group config.json names, if it can be read.
+LineageFileAccess lineage_file_access(const fs::path& config_path) {
+    const std::optional<std::string> text = detail::read_file_if_exists(config_path);
+    if (!text)
+        return {};
+    const json config = json::parse(*text, nullptr, false);
+    return config.is_object() ? lineage_file_access(config) : LineageFileAccess{};
 }
 
 } // namespace
@@ -245,7 +275,8 @@ nlohmann::json Store::read_config(const std::string& name) const {
 void Store::write_config(const std::string& name, const nlohmann::json& config) const {
     fs::path dir = lineage_dir(name);
     make_dirs(dir, 0755);
-    write_json(dir / "config.json", config);
+    const LineageFileAccess access = lineage_file_access(config);
+    write_json(dir / "config.json", config, access.mode, access.group);
 }
 
 nlohmann::json Store::read_state(const std::string& name) const {
@@ -257,7 +288,8 @@ nlohmann::json Store::read_state(const std::string& name) const {
 void Store::write_state(const std::string& name, const nlohmann::json& state) const {
     fs::path dir = lineage_dir(name);
     make_dirs(dir, 0755);
-    write_json(dir / "state.json", state);
+    const LineageFileAccess access = lineage_file_access(dir / "config.json");
+    write_json(dir / "state.json", state, access.mode, access.group);
 }
 
 } // namespace acme::store
