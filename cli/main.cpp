@@ -1,6 +1,7 @@
 // acmectl: parse flags, run one subcommand, map its outcome to an exit status.
 // The one top-level catch and the one table from error kind to exit status.
 #include <iostream>
+#include <sys/stat.h>
 
 #include "acme/problem.hpp"
 #include "commands.hpp"
@@ -69,6 +70,10 @@ std::vector<std::string> key_type_names() { return value_sets::key_types().value
 } // namespace acmectl
 
 int main(int argc, char** argv) {
+    // Whatever umask cron or a shell left: nothing acmectl creates is open to
+    // others unless its code sets a wider mode on purpose (certificates 0644,
+    // webroot tokens, --mode of install steps, the store's folders).
+    ::umask(077);
     try {
         return acmectl::run(argc, argv);
     } catch (const CLI::Error& e) {
