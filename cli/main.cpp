@@ -1,9 +1,11 @@
 // acmectl: parse flags, run one subcommand, map its outcome to an exit status.
 // The one top-level catch and the one table from error kind to exit status.
 #include <iostream>
+#include <string_view>
 #include <sys/stat.h>
 
 #include "acme/problem.hpp"
+#include "challenge/responder_child.hpp"
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "common/version.hpp"
@@ -74,6 +76,10 @@ int main(int argc, char** argv) {
     // others unless its code sets a wider mode on purpose (certificates 0644,
     // webroot tokens, --mode of install steps, the store's folders).
     ::umask(077);
+    // The unprivileged challenge server this program starts as root
+    // (src/challenge/responder_child.hpp): not a command a user types.
+    if (argc == 3 && std::string_view(argv[1]) == acme::challenge::k_responder_argument)
+        return acme::challenge::run_responder(argv[2]);
     try {
         return acmectl::run(argc, argv);
     } catch (const CLI::Error& e) {
