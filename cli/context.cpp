@@ -1,11 +1,13 @@
 #include "context.hpp"
 
 #include "acme/server_alias.hpp"
+#include "common/error.hpp"
 #include "run_log.hpp"
 #include "value_sets.hpp"
 
 #include <cstdlib>
 #include <iostream>
+#include <pwd.h>
 #include <unistd.h>
 
 namespace acmectl {
@@ -30,13 +32,34 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
         ->check(CLI::ExistingFile);
     g->add_flag("--insecure", o.insecure,
                 "Do not verify the CA's HTTPS certificate (testing only)");
-    g->add_flag("--json", o.json, "Print the result as one JSON document on stdout");
+    g->add_flag("--json", o.json,
+                "Print the result as JSON on stdout: one document (expiry: one JSON object per "
+                "line)");
     g->add_flag("-v,--verbose", o.verbose, "More progress detail, with timings (repeatable)");
     g->add_flag("-q,--quiet", o.quiet, "Print errors only");
     g->add_option("--log-format", o.log_format, "Format of $ACMECTL_HOME/log/acmectl.log")
         ->check(value_sets::one_of(value_sets::log_formats()))
         ->capture_default_str();
 }
+
+namespace {
+
+// $HOME, else the passwd entry (cron and `env -i` leave HOME unset): never
+// the current folder, which would scatter stores wherever acmectl ran.
+std::filesystem::path user_home() {
+    if (const char* home = std::getenv("HOME"); home && *home == '/') {
+        return home;
+    }
+    if (const auto* pw = ::getpwuid(::geteuid()); pw && pw->pw_dir && *pw->pw_dir == '/') {
+        return pw->pw_dir;
+    }
+    throw acme::Error(acme::ErrorKind::usage,
+                      "no home folder for user " + std::to_string(::geteuid()) +
+                          " (HOME is unset and the passwd entry names none): pass --home DIR "
+                          "or set ACMECTL_HOME");
+}
+
+} // namespace
 
 std::filesystem::path resolve_home(const GlobalOptions& o) {
     if (!o.home.empty()) {
@@ -48,17 +71,17 @@ std::filesystem::path resolve_home(const GlobalOptions& o) {
     if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg == '/') {
         return std::filesystem::path(xdg) / "acmectl";
     }
-    const char* home = std::getenv("HOME");
-    return std::filesystem::path(home ? home : ".") / ".local/state/acmectl";
+    return user_home() / ".local/state/acmectl";
 }
 
 std::string resolve_server_url(const GlobalOptions& o) {
     return acme::resolve_server(o.server);
 }
 
-std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& o) {
+std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& o,
+                                                       const std::string& ca_bundle) {
     acme::http::ClientOptions options;
-    options.ca_bundle = o.ca_bundle;
+    options.ca_bundle = o.ca_bundle.empty() ? ca_bundle : o.ca_bundle;
     options.insecure = o.insecure;
     return std::make_unique<acme::http::CurlClient>(options);
 }

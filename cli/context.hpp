@@ -2,6 +2,9 @@
 // transport, the stderr logger and JSON printing.
 #pragma once
 
+#include "common/log.hpp"
+#include "http/curl_client.hpp"
+
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
@@ -10,9 +13,6 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
-
-#include "common/log.hpp"
-#include "http/curl_client.hpp"
 
 namespace acmectl {
 
@@ -43,7 +43,10 @@ void add_global_options(CLI::App& app, GlobalOptions& options);
 std::filesystem::path resolve_home(const GlobalOptions& options);
 // The directory URL of --server (alias or URL). Throws acme::Error(usage).
 std::string resolve_server_url(const GlobalOptions& options);
-std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& options);
+// ca_bundle: roots to trust when the run was given none (--ca-bundle and
+// acmectl.conf win), e.g. the bundle a lineage was issued with.
+std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& options,
+                                                       const std::string& ca_bundle = "");
 
 // Progress on stderr: info unless -q, debug (with elapsed time) with -v.
 class StderrLogger : public acme::Logger {

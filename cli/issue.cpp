@@ -37,9 +37,11 @@ struct IssueOptions {
     int tls_port = 443;
     std::string tls_address;
     bool manual = false;
+    bool manual_dns = false;
     std::string profile;
     std::string csr;
     std::string key_type = "ec256";
+    bool key_type_given = false; // on the command line or in acmectl.conf
     bool reuse_key = false;
     std::string preferred_chain;
     bool force = false;
@@ -52,16 +54,17 @@ struct IssueOptions {
     std::optional<int> keep_versions;     // nullopt = the lineage's
 };
 
-// --manual: the instructions go to stderr, Enter on the terminal confirms.
-acme::challenge::ManualPrompt terminal_prompt() {
+// --manual, --manual-dns: the instructions go to stderr, Enter on the terminal confirms.
+acme::challenge::ManualPrompt terminal_prompt(const std::string& kind) {
     if (::isatty(STDIN_FILENO) != 1) {
         throw acme::Error(acme::ErrorKind::usage,
-                          "--manual needs a terminal on stdin to confirm the challenge files");
+                          "--" + kind + " needs a terminal on stdin to confirm the challenge " +
+                              (kind == "manual" ? "files" : "records"));
     }
     acme::challenge::ManualPrompt prompt;
     prompt.show = [](const std::string& instructions) { std::cerr << '\n' << instructions; };
     prompt.confirm = [] {
-        std::cerr << "Press Enter when the file(s) are in place (Ctrl-D aborts): " << std::flush;
+        std::cerr << "Press Enter when they are in place (Ctrl-D aborts): " << std::flush;
         std::string line;
         const bool confirmed = static_cast<bool>(std::getline(std::cin, line));
         std::cerr << '\n';
@@ -86,11 +89,15 @@ std::string solver_kind(const IssueOptions& o) {
     if (o.manual) {
         return "manual";
     }
+    if (o.manual_dns) {
+        return "manual-dns";
+    }
     if (o.standalone) {
         return "standalone";
     }
     throw CLI::ValidationError("choose how to answer the challenges: --standalone, --webroot DIR, "
-                               "--dns-hook CMD, --dns-rfc2136 SERVER, --alpn or --manual");
+                               "--dns-hook CMD, --dns-rfc2136 SERVER, --alpn, --manual or "
+                               "--manual-dns");
 }
 
 acme::ops::SolverConfig solver_config(const IssueOptions& o) {
@@ -108,13 +115,13 @@ acme::ops::SolverConfig solver_config(const IssueOptions& o) {
     s.tsig_key = o.tsig_key.empty() ? "" : std::filesystem::absolute(o.tsig_key).string();
     s.tls_port = o.tls_port;
     s.tls_address = o.tls_address;
-    if (s.kind == "manual") {
-        s.manual = terminal_prompt();
+    if (s.kind == "manual" || s.kind == "manual-dns") {
+        s.manual = terminal_prompt(s.kind);
     }
-    const bool dns = s.kind == "dns-hook" || s.kind == "dns-rfc2136";
+    const bool dns = s.kind == "dns-hook" || s.kind == "dns-rfc2136" || s.kind == "manual-dns";
     if (!dns && (o.dns_wait != 0 || !o.dns_resolver.empty())) {
         throw CLI::ValidationError(
-            "--dns-wait and --dns-resolver need --dns-hook or --dns-rfc2136");
+            "--dns-wait and --dns-resolver need --dns-hook, --dns-rfc2136 or --manual-dns");
     }
     if (o.dns_wait >= o.timeout) {
         throw CLI::ValidationError("--dns-wait " + std::to_string(o.dns_wait) +
@@ -130,8 +137,12 @@ acme::ops::IssueRequest make_request(const GlobalOptions& g, const IssueOptions&
     r.names = o.domains;
     r.lineage_name = o.name;
     r.key_type = *acme::crypto::parse_key_type(o.key_type);
+    r.key_type_given = o.key_type_given;
     r.reuse_key = o.reuse_key;
     r.csr_path = o.csr;
+    if (!g.ca_bundle.empty()) { // kept in config.json: the timer's renew must trust it too
+        r.ca_bundle = std::filesystem::absolute(g.ca_bundle).lexically_normal().string();
+    }
     r.preferred_chain = o.preferred_chain;
     r.profile = o.profile;
     r.force = o.force;
@@ -248,7 +259,10 @@ void add_other_solvers(CLI::App& sub, IssueOptions& o, std::vector<CLI::Option*>
         ->needs(alpn);
     auto* manual =
         sub.add_flag("--manual", o.manual, "Show which http-01 file to create and wait for Enter");
-    solvers.insert(solvers.end(), {dns_hook, rfc2136, alpn, manual});
+    auto* manual_dns = sub.add_flag("--manual-dns", o.manual_dns,
+                                    "Show which dns-01 TXT records to create and wait for Enter "
+                                    "(one-off wildcards; cannot renew unattended)");
+    solvers.insert(solvers.end(), {dns_hook, rfc2136, alpn, manual, manual_dns});
     for (auto* a : solvers) {
         for (auto* b : solvers) {
             if (a != b) {
@@ -306,6 +320,7 @@ Command setup_issue(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::ExistingFile);
     sub->add_option("--key-type", o->key_type, "Certificate key type")
         ->check(value_sets::one_of(value_sets::key_types()))
+        ->each([o](const std::string&) { o->key_type_given = true; })
         ->capture_default_str();
     sub->add_flag("--reuse-key", o->reuse_key, "Keep the lineage's current key");
     sub->add_option("--preferred-chain", o->preferred_chain,

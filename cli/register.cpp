@@ -55,6 +55,7 @@ int manage_account(const GlobalOptions& g, const RegisterOptions& o,
         return 0;
     }
     std::string done;
+    std::string aside;
     if (!o.update_email.empty()) {
         acme::ops::update_account_email(store, client, session, o.update_email);
         done = "Updated the contact of ";
@@ -67,13 +68,18 @@ int manage_account(const GlobalOptions& g, const RegisterOptions& o,
             std::cerr << "Not deactivated.\n";
             return 1;
         }
-        acme::ops::deactivate_account(store, client, session);
+        const auto moved = acme::ops::deactivate_account(store, client, session);
         done = "Deactivated ";
+        aside = "; its files were moved to " + moved.string() + " ('register' makes a new account)";
     }
     if (g.json) {
-        print_json(to_json(session));
+        auto out = to_json(session);
+        if (!aside.empty()) {
+            out["moved_to"] = session.key_path.parent_path().string();
+        }
+        print_json(out);
     } else if (!g.quiet) {
-        std::cout << done << "account " << session.info.url << '\n';
+        std::cout << done << "account " << session.info.url << aside << '\n';
     }
     return 0;
 }
@@ -126,8 +132,11 @@ Command setup_register(CLI::App& app, const GlobalOptions& global) {
     auto* rollover = sub->add_flag("--rollover-key", options->rollover_key,
                                    "Replace the account key (RFC 8555 keyChange); the new "
                                    "key's type is --key-type");
-    auto* deactivate = sub->add_flag("--deactivate", options->deactivate,
-                                     "Deactivate the account for good (asks unless --yes)");
+    auto* deactivate =
+        sub->add_flag("--deactivate", options->deactivate,
+                      "Deactivate the account for good (asks unless --yes); its files "
+                      "move aside to NAME.deactivated-TIME, so register makes a "
+                      "new account");
     sub->add_flag("--yes", options->yes, "Do not ask for confirmation");
     show->excludes(update)->excludes(rollover)->excludes(deactivate);
     update->excludes(rollover)->excludes(deactivate);

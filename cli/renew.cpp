@@ -102,8 +102,9 @@ nlohmann::json to_json(const acme::ops::RenewSummary& s) {
     return {{"lineages", lineages}, {"hooks", hooks_json(s.run_hooks)}, {"totals", totals}};
 }
 
-// 1 when anything failed for good, 75 when every failure may pass by itself.
-int exit_status(const acme::ops::RenewSummary& s) {
+// 1 when anything failed for good, 75 when every failure may pass by itself
+// (also a lineage named with --name that another process holds: not renewed).
+int exit_status(const acme::ops::RenewSummary& s, bool named) {
     bool failed = false;
     bool permanent = false;
     for (const auto& r : s.lineages) {
@@ -111,6 +112,7 @@ int exit_status(const acme::ops::RenewSummary& s) {
             failed = true;
             permanent = permanent || !r.temporary;
         }
+        failed = failed || (named && r.outcome == Outcome::locked);
     }
     for (const auto& h : s.run_hooks) {
         failed = failed || !h.ok;
@@ -148,7 +150,7 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
     acme::store::Store store(resolve_home(g));
     random_sleep(o.random_sleep);
     auto summary = acme::ops::renew_lineages(
-        store, request, [&g] { return make_transport(g); }, log);
+        store, request, [&g](const std::string& bundle) { return make_transport(g, bundle); }, log);
     if (g.json) {
         print_json(to_json(summary));
     } else {
@@ -159,7 +161,7 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
             }
         }
     }
-    return exit_status(summary);
+    return exit_status(summary, !o.names.empty());
 }
 
 } // namespace

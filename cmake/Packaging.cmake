@@ -64,7 +64,8 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "acmectl is a client for ACME (RFC 8555) certificate authorities such as
 Let's Encrypt. It registers accounts, issues certificates through the
-http-01 challenge (webroot or a built-in server), keeps them in a local
+http-01 challenge (webroot or a built-in server), dns-01 (a hook program
+or RFC 2136 dynamic updates) and tls-alpn-01, keeps them in a local
 store, renews them from a systemd timer or cron with exponential backoff
 and ARI (RFC 9773), deploys them with install steps and hooks that keep
 certbot's hook variables, and reports certificate expiry as text, JSON,

@@ -46,7 +46,7 @@ complete -c acmectl -l server -x -a 'letsencrypt letsencrypt-staging zerossl goo
 complete -c acmectl -l config -r -F -d 'Read defaults from FILE instead of /etc/acmectl/acmectl.conf (see acmectl.conf(5))'
 complete -c acmectl -l ca-bundle -r -F -d 'PEM file of roots trusted for the CA\'s HTTPS'
 complete -c acmectl -l insecure -d 'Do not verify the CA\'s HTTPS certificate (testing only)'
-complete -c acmectl -l json -d 'Print the result as one JSON document on stdout'
+complete -c acmectl -l json -d 'Print the result as JSON on stdout: one document (expiry: one JSON object per line)'
 complete -c acmectl -s v -l verbose -d 'More progress detail, with timings (repeatable)'
 complete -c acmectl -s q -l quiet -d 'Print errors only'
 complete -c acmectl -l log-format -x -a 'text json' -d 'Format of $ACMECTL_HOME/log/acmectl.log'
@@ -60,7 +60,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from register' -l eab-hmac-key -x
 complete -c acmectl -n '__fish_seen_subcommand_from register' -l show -d 'Print the account as the CA has it (JSON) and exit'
 complete -c acmectl -n '__fish_seen_subcommand_from register' -l update-email -x -d 'Replace the account\'s contact e-mails (repeatable)'
 complete -c acmectl -n '__fish_seen_subcommand_from register' -l rollover-key -d 'Replace the account key (RFC 8555 keyChange); the new key\'s type is --key-type'
-complete -c acmectl -n '__fish_seen_subcommand_from register' -l deactivate -d 'Deactivate the account for good (asks unless --yes)'
+complete -c acmectl -n '__fish_seen_subcommand_from register' -l deactivate -d 'Deactivate the account for good (asks unless --yes); its files move aside to NAME.deactivated-TIME, so register makes a new account'
 complete -c acmectl -n '__fish_seen_subcommand_from register' -l yes -d 'Do not ask for confirmation'
 
 # issue
@@ -80,6 +80,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from issue' -l alpn -d 'Answer tl
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l tls-port -x -d 'Port of the --alpn server'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l tls-address -x -d 'Address the --alpn server binds (default: all)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l manual -d 'Show which http-01 file to create and wait for Enter'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -l manual-dns -d 'Show which dns-01 TXT records to create and wait for Enter (one-off wildcards; cannot renew unattended)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l csr -r -F -d 'Issue for this CSR (PEM or DER); no key is stored'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l key-type -x -a 'ec256 ec384 rsa2048 rsa3072 rsa4096' -d 'Certificate key type'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l reuse-key -d 'Keep the lineage\'s current key'
@@ -112,6 +113,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-wait -x -d 
 
 # deploy-hook
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -a '(__acmectl_lineages)' -d 'Lineage name'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l name -x -d 'The same as the positional name (also for a name that begins with \'-\')'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l add -x -d 'Add a command (split like a shell, no shell)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l remove -x -d 'Remove hook number N (see --list)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l list -d 'List the lineage\'s deploy hooks and endpoints'
@@ -129,18 +131,21 @@ complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l verify-wait 
 
 # revoke
 complete -c acmectl -n '__fish_seen_subcommand_from revoke' -a '(__acmectl_lineages)' -d 'Lineage whose current certificate to revoke'
+complete -c acmectl -n '__fish_seen_subcommand_from revoke' -l name -x -d 'The same as the positional name (also for a name that begins with \'-\')'
 complete -c acmectl -n '__fish_seen_subcommand_from revoke' -l cert -r -F -d 'Revoke this certificate file (PEM or DER)'
 complete -c acmectl -n '__fish_seen_subcommand_from revoke' -l key -r -F -d 'Sign with the certificate\'s own key (when the account is lost)'
 complete -c acmectl -n '__fish_seen_subcommand_from revoke' -l reason -x -a 'unspecified keyCompromise affiliationChanged superseded cessationOfOperation' -d 'RFC 5280 reason'
 
 # check
 complete -c acmectl -n '__fish_seen_subcommand_from check' -a '(__acmectl_lineages)' -d 'Lineages to check (default: all)'
+complete -c acmectl -n '__fish_seen_subcommand_from check' -l name -x -a '(__acmectl_lineages)' -d 'Check this lineage (repeatable; like a positional name, also for one that begins with \'-\')'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l warn-days -x -d 'WARNING when fewer days are left'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l crit-days -x -d 'CRITICAL when fewer days are left'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l online -d 'Also ask the CA: account status, ARI renewal window, revocation (OCSP or CRL)'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l format -x -a 'text json prometheus nagios' -d 'Output format'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l served -d 'Also probe each endpoint: does it serve the current certificate?'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l timeout -x -d 'Seconds each --served probe may take'
+complete -c acmectl -n '__fish_seen_subcommand_from check' -l allow-empty -d 'A store without lineages is OK (default: UNKNOWN, it may be the wrong store)'
 
 # expiry
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -s f -l file -r -F -d 'Read targets from FILE, one a line (# comments, blank lines ignored)'

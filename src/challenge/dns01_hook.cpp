@@ -1,13 +1,22 @@
 #include "challenge/dns01_hook.hpp"
 
+#include "challenge/identifier.hpp"
 #include "common/error.hpp"
 #include "renew/command_split.hpp"
+#include "renew/hook_runner.hpp"
+
+#include <algorithm>
 
 namespace acme::challenge {
 
 void check_dns01_hook_options(const Dns01HookOptions& options) {
     require_no_control_chars(options.command, "the DNS hook command");
-    renew::split_command(options.command); // empty, unterminated quote
+    const auto argv = renew::split_command(options.command); // empty, unterminated quote
+    // A typo in the program's path must not cost an order (and a CA's rate limit).
+    if (renew::find_program(argv.front()).empty()) {
+        throw Error(ErrorKind::usage, "the DNS hook program '" + printable(argv.front()) +
+                                          "' does not exist or is not executable");
+    }
     dns01_propagation(options.wait, options.resolver);
 }
 
@@ -39,6 +48,7 @@ void Dns01Hook::present(const ChallengeTask& task) {
     m_log.info("Adding the TXT record " + record.fqdn + " with the DNS hook");
     const auto failure = run("add", record);
     if (!failure.empty()) {
+        m_failed_adds.push_back(record.fqdn + " " + record.value);
         throw Error(ErrorKind::hook,
                     "the DNS hook failed to add the TXT record " + record.fqdn + ": " + failure);
     }
@@ -52,9 +62,15 @@ void Dns01Hook::cleanup(const ChallengeTask& task) noexcept {
         const auto record = *found;
         m_records.erase(found);
         const auto failure = run("del", record);
-        if (!failure.empty())
-            m_log.warn("the DNS hook failed to delete the TXT record " + record.fqdn + ": " +
-                       failure);
+        // After a failed add, a failed del is expected: the add's error says it all.
+        const bool added = std::find(m_failed_adds.begin(), m_failed_adds.end(),
+                                     record.fqdn + " " + record.value) == m_failed_adds.end();
+        const auto message =
+            "the DNS hook failed to delete the TXT record " + record.fqdn + ": " + failure;
+        if (!failure.empty() && added)
+            m_log.warn(message);
+        else if (!failure.empty())
+            m_log.debug(message);
     } catch (const std::exception& e) {
         try {
             m_log.warn(std::string("the DNS hook could not run for cleanup: ") + e.what());

@@ -28,7 +28,8 @@ struct Dns01HookOptions {
 
 // The checks the constructor makes, for a caller that wants them before any
 // network: Error(usage) for an empty or unterminated command, a control
-// character in it, a resolver that is not ADDR[:PORT] or a negative wait.
+// character in it, a program that does not exist or is not executable, a
+// resolver that is not ADDR[:PORT] or a negative wait.
 void check_dns01_hook_options(const Dns01HookOptions& options);
 
 class Dns01Hook : public Solver {
@@ -42,7 +43,8 @@ class Dns01Hook : public Solver {
     // Throws Error(timeout) when the records are not visible at the resolver
     // by the deadline, or the wait does not fit before it.
     void ready() override;
-    // Runs `CMD del` for a record present() tried to add; a failure is logged.
+    // Runs `CMD del` for a record present() tried to add; a failure is logged
+    // (as a warning only when the add had succeeded).
     void cleanup(const ChallengeTask& task) noexcept override;
 
   private:
@@ -53,7 +55,8 @@ class Dns01Hook : public Solver {
     Dns01Propagation m_propagation;
     std::chrono::steady_clock::time_point m_deadline;
     Logger& m_log;
-    std::vector<Dns01Record> m_records; // every record an `add` was run for
+    std::vector<Dns01Record> m_records;     // every record an `add` was run for
+    std::vector<std::string> m_failed_adds; // "fqdn value" of those whose add failed
 };
 
 } // namespace acme::challenge

@@ -1,6 +1,7 @@
 #include "ops/deploy_lineage.hpp"
 
 #include "common/error.hpp"
+#include "ops/lineage_state.hpp"
 #include "renew/command_split.hpp"
 #include "renew/hook_dir.hpp"
 #include "renew/install_step.hpp"
@@ -143,6 +144,16 @@ bool all_ok(const std::vector<HookReport>& reports) {
         }
     }
     return true;
+}
+
+void record_deploy_outcome(const store::Store& store, const std::string& name,
+                           const std::string& error) {
+    auto state = state_from_json(store.read_state(name));
+    if (state.last_deploy_error == error) {
+        return;
+    }
+    state.last_deploy_error = error;
+    store.write_state(name, state_to_json(state));
 }
 
 } // namespace acme::ops

@@ -2,23 +2,23 @@
 // global hooks in $ACMECTL_HOME/hooks/deploy/ (DESIGN.md "Hooks").
 #pragma once
 
+#include "common/log.hpp"
+#include "renew/hook_runner.hpp"
+#include "store/store.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "common/log.hpp"
-#include "renew/hook_runner.hpp"
-#include "store/store.hpp"
-
 namespace acme::ops {
 
 struct HookReport {
     std::string hook; // the command, install target or hook file
     bool ok = false;
-    std::string error;   // one line when not ok
-    int exit_code = -1;  // -1 when not started, killed, or an install step that failed
+    std::string error;  // one line when not ok
+    int exit_code = -1; // -1 when not started, killed, or an install step that failed
     std::chrono::milliseconds duration{0};
 };
 
@@ -48,5 +48,11 @@ std::vector<HookReport> run_hook_dir(const store::Store& store, const std::strin
                                      Logger& log);
 
 bool all_ok(const std::vector<HookReport>& reports);
+
+// Records the outcome of deploy steps run outside a renewal (deploy-hook
+// NAME): "" clears state.json's last_deploy_error, so check stops warning
+// once the user fixed the hook and ran it again.
+void record_deploy_outcome(const store::Store& store, const std::string& name,
+                           const std::string& error);
 
 } // namespace acme::ops

@@ -21,7 +21,7 @@ namespace acme::ops {
 // How the challenges are answered; lineage_config records it in config.json
 // so that renew answers them the same way.
 struct SolverConfig {
-    // "standalone" | "webroot" | "dns-hook" | "dns-rfc2136" | "alpn" | "manual"
+    // "standalone" | "webroot" | "dns-hook" | "dns-rfc2136" | "alpn" | "manual" | "manual-dns"
     std::string kind = "standalone";
     int http_port = 80;
     std::string http_address; // "" = every address
@@ -54,8 +54,10 @@ struct IssueRequest {
     std::string lineage_name;       // "" = derived from the first name
     SolverConfig solver;
     crypto::KeyType key_type = crypto::KeyType::ec256;
+    bool key_type_given = false; // key_type was asked for (else: reuse_key keeps the key's type)
     bool reuse_key = false;
-    std::string csr_path; // issue for an external CSR: no key stored
+    std::string csr_path;  // issue for an external CSR: no key stored
+    std::string ca_bundle; // roots for the CA's HTTPS (absolute path), kept for renew; "" = system
     std::string preferred_chain;
     std::string profile; // newOrder "profile" (the CA's profiles extension); "" = default
     bool force = false;

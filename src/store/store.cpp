@@ -2,16 +2,15 @@
 // current live in versions.cpp, locks in lock.cpp.
 #include "store/store.hpp"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-
 #include "common/error.hpp"
 #include "store/atomic_file.hpp"
 #include "store/group.hpp"
 #include "store/posix_file.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <utility>
 
 namespace acme::store {
@@ -22,7 +21,9 @@ using nlohmann::json;
 
 constexpr std::size_t k_max_name = 255;
 
-Error usage_error(const std::string& detail) { return Error(ErrorKind::usage, detail); }
+Error usage_error(const std::string& detail) {
+    return Error(ErrorKind::usage, detail);
+}
 
 // Quoted with control characters escaped, so a hostile name cannot forge
 // terminal output when the error is printed.
@@ -31,8 +32,8 @@ std::string quoted(const std::string& text) {
 }
 
 bool is_name_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
 }
 
 // One safe path component: no separators, no "." or "..", nothing hidden.
@@ -103,11 +104,12 @@ Authority parse_authority(const std::string& url) {
 std::string server_folder(const std::string& url) {
     Authority a = parse_authority(url);
     std::string host = lowercase(a.host);
-    std::replace_if(host.begin(), host.end(), [](char c) { return !is_name_char(c); }, '_');
+    std::replace_if(
+        host.begin(), host.end(), [](char c) { return !is_name_char(c); }, '_');
     if (host.front() == '.') // "." or ".." would climb out of accounts/
         throw usage_error("invalid server URL " + quoted(url) + ": bad host");
-    bool default_port = (a.scheme == "https" && a.port == "443") ||
-                        (a.scheme == "http" && a.port == "80");
+    bool default_port =
+        (a.scheme == "https" && a.port == "443") || (a.scheme == "http" && a.port == "80");
     if (a.port.empty() || default_port)
         return host;
     return host + "_" + a.port;
@@ -233,6 +235,22 @@ void Store::discard_account_key(const std::string& server_url, const std::string
     fs::remove(account_dir(server_url, name) / "key.pem.next", ec);
 }
 
+fs::path Store::retire_account(const std::string& server_url, const std::string& name,
+                               const std::string& suffix) const {
+    const fs::path dir = account_dir(server_url, name);
+    fs::path target = dir.parent_path() / (name + "." + suffix);
+    std::error_code ec;
+    for (int n = 2; fs::exists(target, ec); ++n) {
+        target = dir.parent_path() / (name + "." + suffix + "." + std::to_string(n));
+    }
+    if (::rename(dir.c_str(), target.c_str()) != 0) {
+        throw Error(ErrorKind::io, "cannot move " + dir.string() + " aside to " + target.string() +
+                                       ": " + std::strerror(errno));
+    }
+    sync_dir(dir.parent_path());
+    return target;
+}
+
 void Store::save_account(const std::string& server_url, const std::string& name,
                          const nlohmann::json& account) const {
     fs::path dir = make_account_dir(m_home, account_dir(server_url, name));
@@ -241,7 +259,9 @@ void Store::save_account(const std::string& server_url, const std::string& name,
 
 // ---- lineages ---------------------------------------------------------------
 
-void Store::check_lineage_name(const std::string& name) { check_name("lineage name", name); }
+void Store::check_lineage_name(const std::string& name) {
+    check_name("lineage name", name);
+}
 
 fs::path Store::lineage_dir(const std::string& name) const {
     check_lineage_name(name);

@@ -61,6 +61,11 @@ class Store {
                            const std::string& key_pem) const;
     void commit_account_key(const std::string& server_url, const std::string& name) const;
     void discard_account_key(const std::string& server_url, const std::string& name) const;
+    // Moves a (deactivated) account's folder aside, to <name>.<suffix>[.N]
+    // next to it, with one rename(2), so that the name is free for a new
+    // account and the old key stays on disk. Returns the new folder.
+    fs::path retire_account(const std::string& server_url, const std::string& name,
+                            const std::string& suffix) const;
 
     // Lineage names are one safe path component: [A-Za-z0-9._-], no leading '.',
     // at most 255 bytes. Throws Error(usage) otherwise.
@@ -93,6 +98,9 @@ class Store {
 
     // flock on locks/<name>.lock; nullopt when another process holds it.
     std::unique_ptr<Lock> try_lock(const std::string& name) const;
+    // Releases a lock from try_lock; its file is removed when the lineage does
+    // not exist (a failed or dry-run first issue leaves nothing behind).
+    void release_lock(const std::string& name, std::unique_ptr<Lock> lock) const;
 
   private:
     fs::path m_home;
