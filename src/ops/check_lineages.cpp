@@ -6,6 +6,7 @@
 #include "crypto/x509.hpp"
 #include "ops/deploy_lineage.hpp"
 #include "ops/lineage_state.hpp"
+#include "ops/list_lineages.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
 #include "store/group.hpp"
@@ -191,16 +192,8 @@ void add_finding(LineageHealth& h, Status status, const std::string& message) {
 std::vector<LineageHealth> check_lineages(const store::Store& store,
                                           const std::vector<std::string>& names,
                                           const probe::Thresholds& thresholds, SysSeconds now) {
-    auto selected = names.empty() ? store.list_lineages() : names;
-    for (const auto& name : selected) {
-        store::Store::check_lineage_name(name);
-        if (!store.lineage_exists(name)) {
-            throw Error(ErrorKind::usage,
-                        "no lineage named '" + name + "' in " + store.home().string());
-        }
-    }
     std::vector<LineageHealth> out;
-    for (const auto& name : selected) {
+    for (const auto& name : select_lineages(store, names)) {
         out.push_back(check_one(store, name, thresholds, now));
     }
     return out;
