@@ -60,13 +60,7 @@ int run(int argc, char** argv) {
     apply_config_files(app, global); // throws ConfigFileError (exit 64)
     for (const auto& command : commands) {
         if (command.app->parsed()) {
-            try {
-                return run_logged(command, global, argc, argv);
-            } catch (const CLI::Error& e) { // a flag combination the command refused
-                std::cerr << "acmectl: " << e.what() << "\nRun 'acmectl "
-                          << command.app->get_name() << " --help' for usage.\n";
-                return k_exit_usage;
-            }
+            return run_logged(command, global, argc, argv);
         }
     }
     return k_exit_usage;

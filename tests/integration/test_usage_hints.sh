@@ -21,7 +21,7 @@ expect_contains "$ERR" "did you mean '--dry-run'?" "renew flag typo"
 expect_exit 64 "${A[@]}" check --warn-days x
 expect_contains "$ERR" "Run 'acmectl check --help' for usage." "bad value points to check --help"
 expect_exit 64 "${A[@]}" revoke
-expect_contains "$ERR" "Run 'acmectl revoke --help' for usage." "refusal points to revoke --help"
+expect_one_line "$ERR" "a refusal after parsing: one line naming the problem"
 
 expect_exit 64 "${A[@]}" issue -d bücher.example --standalone
 expect_contains "$ERR" "use punycode (xn--" "IDN"
