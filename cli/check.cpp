@@ -30,10 +30,6 @@ struct CheckOptions {
     int timeout = 10;
 };
 
-nlohmann::json time_or_null(const std::optional<acme::ops::SysSeconds>& t) {
-    return t ? nlohmann::json(acme::iso8601_utc(*t)) : nlohmann::json();
-}
-
 nlohmann::json online_json(const std::optional<acme::ops::OnlineHealth>& o) {
     if (!o) {
         return nullptr;

@@ -2,7 +2,9 @@
 
 #include "acme/server_alias.hpp"
 #include "common/error.hpp"
+#include "common/time_format.hpp"
 #include "run_log.hpp"
+#include "usage_hints.hpp"
 #include "value_sets.hpp"
 
 #include <cstdlib>
@@ -24,6 +26,7 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
                   "credentials: register --eab-kid --eab-hmac-key)")
         ->envname("ACMECTL_SERVER")
         ->check(value_sets::suggest(value_sets::server_aliases()))
+        ->check(https_directory())
         ->capture_default_str();
     g->add_option("--config", o.config,
                   "Read defaults from FILE instead of "
@@ -110,6 +113,10 @@ void StderrLogger::log(acme::LogLevel level, const std::string& message) {
 
 void print_json(const nlohmann::json& doc) {
     std::cout << doc.dump(2) << std::endl;
+}
+
+nlohmann::json time_or_null(const std::optional<std::chrono::sys_seconds>& t) {
+    return t ? nlohmann::json(acme::iso8601_utc(*t)) : nlohmann::json();
 }
 
 } // namespace acmectl

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 namespace acmectl {
@@ -62,5 +63,7 @@ class StderrLogger : public acme::Logger {
 };
 
 void print_json(const nlohmann::json& doc);
+// An ISO 8601 UTC string, or null.
+nlohmann::json time_or_null(const std::optional<std::chrono::sys_seconds>& t);
 
 } // namespace acmectl

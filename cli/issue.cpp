@@ -10,6 +10,7 @@
 #include "served_format.hpp"
 #include "store/group.hpp"
 #include "store/store.hpp"
+#include "usage_hints.hpp"
 #include "value_sets.hpp"
 
 #include <filesystem>
@@ -195,6 +196,7 @@ nlohmann::json to_json(const acme::ops::IssueResult& r) {
             {"version", r.version},
             {"due", acme::iso8601_utc(r.due)},
             {"elapsed_ms", r.elapsed.count()},
+            {"hooks", hooks_json(r.hooks)},
             {"paths", paths}};
 }
 
@@ -208,6 +210,9 @@ void print_text(const acme::ops::IssueResult& r) {
     std::cout << "Issued " << r.name << " version " << r.version << " for " << r.domains.size()
               << " name(s), expires " << acme::iso8601_utc(r.cert.not_after) << "\n  "
               << r.dir.string() << "/fullchain.pem\n";
+    for (const auto& h : r.hooks) {
+        std::cout << "  deploy step " << h.hook << (h.ok ? ": ok" : ": FAILED, " + h.error) << '\n';
+    }
 }
 
 int run_issue(const GlobalOptions& g, const IssueOptions& o) {
@@ -227,7 +232,8 @@ int run_issue(const GlobalOptions& g, const IssueOptions& o) {
     } else if (!g.quiet) {
         print_text(result);
     }
-    return 0;
+    // The certificate is saved either way; a failed deploy step is the exit status.
+    return acme::ops::all_ok(result.hooks) ? 0 : 1;
 }
 
 // dns-01 by hook or RFC 2136, tls-alpn-01 and the manual solver; exactly one solver may be chosen.
@@ -303,8 +309,10 @@ Command setup_issue(CLI::App& app, const GlobalOptions& global) {
     auto o = std::make_shared<IssueOptions>();
     auto* sub = app.add_subcommand("issue", "Obtain a certificate and store it as a lineage");
     sub->add_option("-d,--domain", o->domains,
-                    "Name to certify (repeatable; DNS name, *.wildcard "
-                    "or IP address)");
+                    "Name to certify (repeatable, or comma-separated; DNS name, *.wildcard "
+                    "or IP address)")
+        ->delimiter(',')
+        ->check(ascii_name());
     sub->add_option("--name", o->name, "Lineage name (default: the first name)");
     auto* standalone =
         sub->add_flag("--standalone", o->standalone, "Answer http-01 with a built-in server");
@@ -333,8 +341,9 @@ Command setup_issue(CLI::App& app, const GlobalOptions& global) {
         ->capture_default_str();
     sub->add_option("-m,--email", o->emails, "Contact e-mail when registering on the fly");
     sub->add_flag("--agree-tos", o->agree_tos, "Register on the fly, agreeing to the CA's terms");
-    sub->add_option("--deploy-hook", o->deploy_hooks,
-                    "Command run after each renewal of this lineage (repeatable; no shell)");
+    sub->add_option(
+        "--deploy-hook", o->deploy_hooks,
+        "Command run after this issuance and each renewal of this lineage (repeatable; no shell)");
     add_endpoint_flags(*sub, o->endpoints);
     add_storage_options(*sub, *o);
     return {sub, [&global, o] { return run_issue(global, *o); }};

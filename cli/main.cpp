@@ -12,6 +12,7 @@
 #include "config_file.hpp"
 #include "dump_cli.hpp"
 #include "run_log.hpp"
+#include "usage_hints.hpp"
 #include "value_sets.hpp"
 
 namespace acmectl {
@@ -45,7 +46,10 @@ int run(int argc, char** argv) {
                                     setup_deploy_hook(app, global),
                                     setup_revoke(app, global),
                                     setup_check(app, global),
-                                    setup_expiry(app, global)};
+                                    setup_expiry(app, global),
+                                    setup_list(app, global),
+                                    setup_delete(app, global),
+                                    setup_import(app, global)};
     add_dump_cli_flag(app);
     try {
         app.parse(argc, argv);
@@ -53,7 +57,7 @@ int run(int argc, char** argv) {
         if (e.get_exit_code() == 0) {
             return app.exit(e);
         }
-        std::cerr << "acmectl: " << e.what() << "\nRun 'acmectl --help' for usage.\n";
+        std::cerr << usage_message(app, e);
         return k_exit_usage;
     }
     apply_config_files(app, global); // throws ConfigFileError (exit 64)

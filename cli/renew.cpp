@@ -53,22 +53,6 @@ std::string line_for(const acme::ops::LineageReport& r) {
     return r.name;
 }
 
-nlohmann::json hooks_json(const std::vector<acme::ops::HookReport>& hooks) {
-    auto out = nlohmann::json::array();
-    for (const auto& h : hooks) {
-        out.push_back({{"command", h.hook},
-                       {"ok", h.ok},
-                       {"exit_code", h.exit_code},
-                       {"duration_ms", h.duration.count()},
-                       {"error", h.error.empty() ? nlohmann::json() : nlohmann::json(h.error)}});
-    }
-    return out;
-}
-
-nlohmann::json time_or_null(const std::optional<acme::ops::SysSeconds>& t) {
-    return t ? nlohmann::json(acme::iso8601_utc(*t)) : nlohmann::json();
-}
-
 nlohmann::json lineage_json(const acme::ops::LineageReport& r) {
     const bool failed = acme::ops::counts_as_failed(r);
     return {{"name", r.name},

@@ -38,6 +38,9 @@ _acmectl_options() { # CMD: the flags CMD takes (global ones included)
         revoke) echo "-h --help --name --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
         check) echo "-h --help --name --warn-days --crit-days --online --format --served --timeout --allow-empty --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
         expiry) echo "-h --help -f --file --cert --sni --connect-to --starttls --timeout --concurrency --warn-days --crit-days --format --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
+        list) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
+        delete) echo "-h --help -y --yes --revoke --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
+        import) echo "-h --help --from-certbot --apply --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
         *) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
     esac
 }
@@ -130,6 +133,8 @@ _acmectl_positional() { # CMD: complete CMD's positional arguments
         deploy-hook) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         revoke) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         check) _acmectl_reply -W "$(_acmectl_lineages)" ;;
+        list) _acmectl_reply -W "$(_acmectl_lineages)" ;;
+        delete) _acmectl_reply -W "$(_acmectl_lineages)" ;;
     esac
 }
 
@@ -160,7 +165,7 @@ _acmectl() {
     elif [[ $cur == -* ]]; then
         _acmectl_reply -W "$(_acmectl_options "$cmd")"
     elif [[ -z $cmd ]]; then
-        _acmectl_reply -W "register issue renew deploy-hook revoke check expiry"
+        _acmectl_reply -W "register issue renew deploy-hook revoke check expiry list delete import"
     else
         _acmectl_positional "$cmd"
     fi

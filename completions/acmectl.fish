@@ -30,13 +30,16 @@ end
 complete -c acmectl -f
 
 # Subcommands
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a register -d 'Create or find the ACME account for a server'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a issue -d 'Obtain a certificate and store it as a lineage'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a renew -d 'Renew the lineages that are due'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a deploy-hook -d 'Run a lineage\'s deploy hooks now, or add, remove and list them'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a revoke -d 'Revoke a lineage\'s certificate or a certificate file'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a check -d 'Check the local store\'s lineages (for monitoring)'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a expiry -d 'Probe TLS servers (or read certificate files) and report when certificates expire; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a register -d 'Create or find the ACME account for a server'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a issue -d 'Obtain a certificate and store it as a lineage'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a renew -d 'Renew the lineages that are due'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a deploy-hook -d 'Run a lineage\'s deploy hooks now, or add, remove and list them'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a revoke -d 'Revoke a lineage\'s certificate or a certificate file'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a check -d 'Check the local store\'s lineages (for monitoring)'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a expiry -d 'Probe TLS servers (or read certificate files) and report when certificates expire; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a list -d 'List the lineages with their names, expiry, due time and the paths to use'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a delete -d 'Remove lineages from the store (config, versions, state, lock file)'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a import -d 'Bring certbot\'s accounts, certificates and hooks over (a dry run unless --apply)'
 
 # Global options: before or after the subcommand
 complete -c acmectl -s h -l help -d 'Print this help message and exit'
@@ -64,7 +67,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from register' -l deactivate -d '
 complete -c acmectl -n '__fish_seen_subcommand_from register' -l yes -d 'Do not ask for confirmation'
 
 # issue
-complete -c acmectl -n '__fish_seen_subcommand_from issue' -s d -l domain -x -d 'Name to certify (repeatable; DNS name, *.wildcard or IP address)'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -s d -l domain -x -d 'Name to certify (repeatable, or comma-separated; DNS name, *.wildcard or IP address)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l name -x -a '(__acmectl_lineages)' -d 'Lineage name (default: the first name)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l standalone -d 'Answer http-01 with a built-in server'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l http-port -x -d 'Port of the --standalone server'
@@ -90,7 +93,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from issue' -l force -d 'Issue ev
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l timeout -x -d 'Seconds to wait for validation and issuance'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -s m -l email -x -d 'Contact e-mail when registering on the fly'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l agree-tos -d 'Register on the fly, agreeing to the CA\'s terms'
-complete -c acmectl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'Command run after each renewal of this lineage (repeatable; no shell)'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'Command run after this issuance and each renewal of this lineage (repeatable; no shell)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint -x -d 'Where the certificate is served, HOST[:PORT] or [V6]:PORT (repeatable; default: each non-wildcard name on 443)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint-sni -x -d 'Name sent as SNI to the --endpoint(s) (default: the lineage\'s name)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l key-group -x -d 'Let this GROUP read privkey.pem (mode 0640), for services that do not run as root; kept by renew; \'\' = owner only again'
@@ -158,3 +161,15 @@ complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l concurrency -x -d
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l warn-days -x -d 'WARNING when fewer days are left'
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l crit-days -x -d 'CRITICAL when fewer days are left'
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l format -x -a 'text json prometheus nagios' -d 'Output: a table, JSON lines (as --json), Prometheus text format or one Nagios plugin line'
+
+# list
+complete -c acmectl -n '__fish_seen_subcommand_from list' -a '(__acmectl_lineages)' -d 'Lineages to list (default: all)'
+
+# delete
+complete -c acmectl -n '__fish_seen_subcommand_from delete' -a '(__acmectl_lineages)' -d 'Lineages to delete'
+complete -c acmectl -n '__fish_seen_subcommand_from delete' -s y -l yes -d 'Do not ask (needed when stdin is not a terminal)'
+complete -c acmectl -n '__fish_seen_subcommand_from delete' -l revoke -d 'Revoke the current certificate first (reason unspecified)'
+
+# import
+complete -c acmectl -n '__fish_seen_subcommand_from import' -l from-certbot -d 'Import from certbot\'s configuration folder DIR (default /etc/letsencrypt)'
+complete -c acmectl -n '__fish_seen_subcommand_from import' -l apply -d 'Write to the store (without it: only show what would be done)'

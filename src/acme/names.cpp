@@ -54,6 +54,9 @@ void check_label(const std::string& name, std::string_view label) {
         invalid(name, "a label starts or ends with '-'");
     }
     for (char c : label) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            invalid(name, "an internationalized name: use punycode (xn--...), e.g. from idn2");
+        }
         const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
         if (!ok) {
             invalid(name, std::string("character ") + (c == '*' ? "'*' outside the leftmost label"

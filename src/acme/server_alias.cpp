@@ -23,8 +23,11 @@ std::string resolve_server(const std::string& alias_or_url) {
             return url;
         }
     }
-    if (alias_or_url.rfind("https://", 0) == 0 || alias_or_url.rfind("http://", 0) == 0) {
+    if (alias_or_url.rfind("https://", 0) == 0) {
         return alias_or_url;
+    }
+    if (alias_or_url.rfind("http://", 0) == 0) {
+        throw Error(ErrorKind::usage, "ACME directory URLs must be https: " + alias_or_url);
     }
     throw Error(ErrorKind::usage, "unknown server '" + alias_or_url +
                                       "': give a directory URL or one of letsencrypt, "

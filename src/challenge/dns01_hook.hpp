@@ -1,7 +1,8 @@
 // dns-01 through a user command (--dns-hook CMD): for every identifier
 // `CMD add <fqdn> <value>` in present(), `CMD del <fqdn> <value>` in
 // cleanup(), run without a shell (split like a shell would, then execve) with
-// ACMECTL_DNS_FQDN, ACMECTL_DNS_VALUE and ACMECTL_DOMAIN in the environment.
+// ACMECTL_DNS_FQDN, ACMECTL_DNS_VALUE and ACMECTL_DOMAIN (and certbot's
+// CERTBOT_DOMAIN and CERTBOT_VALIDATION) in the environment.
 // ready() waits for propagation: a fixed pause, and/or polling one DNS server
 // until every record is visible, bounded by the order's deadline.
 #pragma once
@@ -21,6 +22,11 @@ struct Dns01HookOptions {
     std::string command;          // --dns-hook, split without a shell
     std::chrono::seconds wait{0}; // --dns-wait: one pause after the records are added
     std::string resolver;         // --dns-resolver ADDR[:PORT]; "" = no polling
+    // certbot's manual hooks (import --from-certbot): `command` adds and
+    // `cleanup_command` ("" = none) deletes, both run with no arguments, as
+    // certbot runs them; the record is in CERTBOT_DOMAIN and CERTBOT_VALIDATION.
+    bool certbot_style = false;
+    std::string cleanup_command;
     // Of the order: bounds the hooks and the waiting.
     std::chrono::steady_clock::time_point deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(300);
@@ -52,6 +58,8 @@ class Dns01Hook : public Solver {
     std::string run(const std::string& op, const Dns01Record& record);
 
     std::vector<std::string> m_argv;
+    std::vector<std::string> m_cleanup_argv; // certbot style only
+    bool m_certbot_style = false;
     Dns01Propagation m_propagation;
     std::chrono::steady_clock::time_point m_deadline;
     Logger& m_log;

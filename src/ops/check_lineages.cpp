@@ -6,6 +6,7 @@
 #include "crypto/x509.hpp"
 #include "ops/deploy_lineage.hpp"
 #include "ops/lineage_state.hpp"
+#include "ops/list_lineages.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
 #include "store/group.hpp"
@@ -209,7 +210,7 @@ std::vector<LineageHealth> check_lineages(const store::Store& store,
                                           const std::vector<std::string>& names,
                                           const probe::Thresholds& thresholds, SysSeconds now,
                                           bool allow_empty) {
-    auto selected = names.empty() ? store.list_lineages() : names;
+    const auto selected = select_lineages(store, names);
     if (selected.empty() && !allow_empty) {
         std::error_code ec;
         const bool exists = fs::is_directory(store.home(), ec);
@@ -217,13 +218,6 @@ std::vector<LineageHealth> check_lineages(const store::Store& store,
                                            (exists ? "" : " (it does not exist)") +
                                            ": wrong --home, or another user's store? "
                                            "(--allow-empty accepts an empty store)");
-    }
-    for (const auto& name : selected) {
-        store::Store::check_lineage_name(name);
-        if (!store.lineage_exists(name)) {
-            throw Error(ErrorKind::usage,
-                        "no lineage named '" + name + "' in " + store.home().string());
-        }
     }
     std::vector<LineageHealth> out;
     for (const auto& name : selected) {

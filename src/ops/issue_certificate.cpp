@@ -29,6 +29,8 @@ using std::chrono::milliseconds;
 challenge::Dns01HookOptions hook_options(const SolverConfig& config) {
     challenge::Dns01HookOptions options;
     options.command = config.dns_hook;
+    options.certbot_style = config.certbot_hooks;
+    options.cleanup_command = config.dns_cleanup_hook;
     options.wait = std::chrono::seconds(config.dns_wait);
     options.resolver = config.dns_resolver;
     return options;
@@ -116,7 +118,7 @@ std::optional<IssueResult> existing_result(const store::Store& store, const std:
     result.name = name;
     result.domains = domains;
     result.version = *store.current_version(name);
-    result.dir = store.version_dir(name, result.version);
+    result.dir = store.current_dir(name);
     result.cert = crypto::read_certificate(store::read_file(result.dir / "cert.pem"));
     result.key_type = config.value("key_type", "");
     result.due = renew::lifetime_renewal_time(result.cert.not_before, result.cert.not_after);
@@ -396,6 +398,10 @@ nlohmann::json solver_config(const SolverConfig& solver) {
         out["webroot"] = solver.webroot;
     } else if (solver.kind == "dns-hook") {
         out["dns_hook"] = solver.dns_hook;
+        if (solver.certbot_hooks) {
+            out["certbot_hooks"] = true;
+            out["dns_cleanup_hook"] = solver.dns_cleanup_hook;
+        }
         out["dns_wait"] = solver.dns_wait;
         out["dns_resolver"] = solver.dns_resolver;
     } else if (solver.kind == "dns-rfc2136") {
@@ -452,6 +458,9 @@ IssueResult issue_certificate(const store::Store& store, Client& client,
     IssueResult result;
     try {
         result = issue_certificate_locked(store, client, request, log);
+        if (result.status == "issued") {
+            result.hooks = deploy_after_issue(store, name, k_default_hook_timeout, log);
+        }
     } catch (...) {
         store.release_lock(name, std::move(lock));
         throw;
@@ -500,7 +509,7 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
         store.write_config(name, with_policy(config_to_save(store, saved, domains, name), policy));
         store.activate_version(name, result.version);
         prune_versions(store, name, policy, log);
-        result.dir = store.version_dir(name, result.version);
+        result.dir = store.current_dir(name);
         log.info("Saved " + name + " version " + std::to_string(result.version));
     }
     result.due = renew::lifetime_renewal_time(result.cert.not_before, result.cert.not_after);

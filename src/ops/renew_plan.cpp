@@ -167,6 +167,8 @@ IssueRequest request_from_config(const nlohmann::json& config) {
         r.solver.http_address = config_string(solver, "http_address", "");
         r.solver.webroot = config_string(solver, "webroot", "");
         r.solver.dns_hook = config_string(solver, "dns_hook", "");
+        r.solver.certbot_hooks = solver.value("certbot_hooks", false);
+        r.solver.dns_cleanup_hook = config_string(solver, "dns_cleanup_hook", "");
         r.solver.dns_wait = solver.value("dns_wait", 0);
         r.solver.dns_resolver = config_string(solver, "dns_resolver", "");
         r.solver.rfc2136_server = config_string(solver, "rfc2136_server", "");

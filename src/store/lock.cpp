@@ -64,4 +64,18 @@ void Store::release_lock(const std::string& name, std::unique_ptr<Lock> lock) co
     }
 }
 
+void Store::remove_lineage(const std::string& name) const {
+    const fs::path dir = lineage_dir(name);
+    const fs::path doomed =
+        dir.parent_path() / ("." + name + ".deleted." + std::to_string(::getpid()));
+    if (::rename(dir.c_str(), doomed.c_str()) != 0 && errno != ENOENT)
+        detail::throw_io("rename", dir, errno);
+    detail::remove_tree(doomed);
+    // Unlinked while still locked: a process waiting on the old file gets the
+    // lock on a lineage that is gone, and finds no config (it then fails cleanly).
+    const fs::path lock = m_home / "locks" / (name + ".lock");
+    if (::unlink(lock.c_str()) != 0 && errno != ENOENT)
+        detail::throw_io("unlink", lock, errno);
+}
+
 } // namespace acme::store

@@ -96,6 +96,11 @@ class Store {
     // crashed writes. A reader inside a kept version is never disturbed.
     void prune_versions(const std::string& name, int keep) const;
 
+    // Removes the lineage (config, state, versions, current) and its lock
+    // file; the caller holds the lineage's lock. The folder is first renamed
+    // to a hidden name, so readers never see half a lineage. Throws Error(io).
+    void remove_lineage(const std::string& name) const;
+
     // flock on locks/<name>.lock; nullopt when another process holds it.
     std::unique_ptr<Lock> try_lock(const std::string& name) const;
     // Releases a lock from try_lock; its file is removed when the lineage does

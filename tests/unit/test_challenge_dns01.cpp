@@ -679,3 +679,30 @@ TEST_CASE("RFC 2136: nothing is deleted when nothing was added", "[challenge][dn
     solver.end();
     CHECK(fake.calls().empty());
 }
+
+TEST_CASE("certbot-style dns hooks: auth and cleanup commands, CERTBOT_* and no arguments",
+          "[challenge][dns]") {
+    acme::test::TempDir dir;
+    const auto log_file = dir.path() / "calls.log";
+    auto script = [&](const char* name) {
+        const auto path = dir.path() / name;
+        std::ofstream(path) << "#!/bin/sh\necho \"" << name
+                            << " $# $CERTBOT_DOMAIN $CERTBOT_VALIDATION [$CERTBOT_TOKEN]\" >> '"
+                            << log_file.string() << "'\n";
+        ::chmod(path.c_str(), 0755);
+        return path.string();
+    };
+    NullLogger log;
+    Dns01HookOptions o;
+    o.certbot_style = true;
+    o.command = script("auth");
+    o.cleanup_command = script("cleanup");
+    o.deadline = Clock::now() + std::chrono::seconds(30);
+    Dns01Hook solver(o, log);
+    solver.begin();
+    solver.present(k_task);
+    solver.cleanup(k_task);
+    solver.end();
+    CHECK(acme::test::slurp(log_file) == "auth 0 dns.example " + k_value + " []\n" +
+                                             "cleanup 0 dns.example " + k_value + " []\n");
+}

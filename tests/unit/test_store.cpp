@@ -543,3 +543,29 @@ TEST_CASE("find_group knows the process's group and refuses unknown ones", "[sto
     CHECK(acme::store::may_use_group(other_group()));
     CHECK(acme::store::may_use_group(4000000000U) == (::geteuid() == 0));
 }
+
+TEST_CASE("remove_lineage removes the lineage and its lock file, nothing else", "[store]") {
+    TempHome home;
+    Store store(home.path());
+    for (const char* name : {"gone.example", "kept.example"}) {
+        store.write_config(name, {{"domains", {name}}});
+        store.activate_version(name, store.write_version(name, sample_files(name)));
+        store.write_state(name, {{"consecutive_failures", 0}});
+    }
+    {
+        auto lock = store.try_lock("gone.example");
+        REQUIRE(lock);
+        store.remove_lineage("gone.example");
+    }
+    CHECK(!fs::exists(home.path() / "certs" / "gone.example"));
+    CHECK(!fs::exists(home.path() / "locks" / "gone.example.lock"));
+    CHECK(fs::directory_entry(home.path() / "certs").exists());
+    std::size_t left = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(home.path() / "certs")) {
+        ++left; // no hidden leftover of the removal
+    }
+    CHECK(left == 1);
+    CHECK(store.list_lineages() == std::vector<std::string>{"kept.example"});
+    CHECK(store.current_version("kept.example") == 1);
+    CHECK(thrown_kind([&] { store.remove_lineage("../x"); }) == "usage");
+}
