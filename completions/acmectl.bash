@@ -31,7 +31,7 @@ _acmectl_reply() { # COMPGEN-ARGS...: COMPREPLY from compgen ... -- "$cur"
 
 _acmectl_options() { # CMD: the flags CMD takes (global ones included)
     case $1 in
-        register) echo "-h --help -m --email --agree-tos --key-type --eab-kid --eab-hmac-key --show --update-email --rollover-key --deactivate --yes --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
+        register) echo "-h --help -m --email --agree-tos --key-type --eab-kid --eab-hmac-key --eab-hmac-key-file --show --update-email --rollover-key --deactivate --yes --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
         issue) echo "-h --help -d --domain --name --standalone --http-port --http-address --webroot --dns-hook --dns-rfc2136 --tsig-key --dns-rfc2136-zone --dns-wait --dns-resolver --alpn --tls-port --tls-address --manual --csr --key-type --reuse-key --preferred-chain --profile --force --timeout -m --email --agree-tos --deploy-hook --endpoint --endpoint-sni --key-group --keep-versions --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
         renew) echo "-h --help --name --days --force --dry-run --parallel --random-sleep --pre-hook --post-hook --failure-hook --run-deploy-hooks --hook-timeout --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
         deploy-hook) echo "-h --help --add --remove --list --install-to --what --mode --owner --timeout --endpoint --endpoint-sni --remove-endpoint --clear-endpoints --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format" ;;
@@ -48,6 +48,7 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         register:--key-type) _acmectl_reply -W "ec256 ec384 rsa2048 rsa3072 rsa4096" ;;
         register:--eab-kid) COMPREPLY=() ;;
         register:--eab-hmac-key) COMPREPLY=() ;;
+        register:--eab-hmac-key-file) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         register:--update-email) COMPREPLY=() ;;
         issue:-d | issue:--domain) COMPREPLY=() ;;
         issue:--name) _acmectl_reply -W "$(_acmectl_lineages)" ;;
