@@ -45,6 +45,9 @@ class Scanner {
     bool at_end() const { return m_pos >= m_text.size(); }
     char peek() const { return at_end() ? '\0' : m_text[m_pos]; }
     char take() {
+        if (at_end()) {
+            fail("unexpected end of file"); // never read past the text
+        }
         const char c = m_text[m_pos++];
         m_line += c == '\n' ? 1 : 0;
         return c;
@@ -96,6 +99,9 @@ class Scanner {
 };
 
 char unescape(Scanner& s) {
+    if (s.at_end()) {
+        s.fail("unterminated string (a backslash ends the file)");
+    }
     switch (const char c = s.take()) {
     case '"':
     case '\\':

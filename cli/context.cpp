@@ -23,7 +23,7 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
     g->add_option("--server", o.server,
                   "ACME directory URL, or letsencrypt, letsencrypt-staging, zerossl, google, "
                   "google-staging, buypass, buypass-staging (zerossl and google require EAB "
-                  "credentials: register --eab-kid --eab-hmac-key)")
+                  "credentials: register --eab-kid --eab-hmac-key-file)")
         ->envname("ACMECTL_SERVER")
         ->check(value_sets::suggest(value_sets::server_aliases()))
         ->check(https_directory())

@@ -58,7 +58,7 @@ void check_preconditions(Client& client, const RegisterRequest& request) {
     }
     if (dir.external_account_required && !request.eab) {
         throw Error(ErrorKind::usage, "the CA requires external account binding: pass "
-                                      "--eab-kid and --eab-hmac-key from your CA account");
+                                      "--eab-kid and --eab-hmac-key-file from your CA account");
     }
 }
 

@@ -13,6 +13,7 @@
 #include "common/time_format.hpp"
 #include "crypto/csr.hpp"
 #include "ops/authorize.hpp"
+#include "ops/certificate_checks.hpp"
 #include "ops/lineage_state.hpp"
 #include "ops/version_policy.hpp"
 #include "renew/policy.hpp"
@@ -494,6 +495,9 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     IssueResult result;
     result.cert = crypto::read_certificate(certs.front());
     check_leaf(result.cert, certs.front(), key, domains);
+    check_validity_window(
+        result.cert, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    check_chain_links(certs);
     result.status = request.dry_run ? "dry-run" : "issued";
     result.name = name;
     result.domains = domains;
