@@ -182,7 +182,8 @@ Command setup_deploy_hook(CLI::App& app, const GlobalOptions& global) {
     auto* sub = app.add_subcommand(
         "deploy-hook", "Run a lineage's deploy hooks now, or add, remove and list them");
     sub->add_option("name", o->name, "Lineage name")->required();
-    auto* add = sub->add_option("--add", o->add, "Add a command (split like a shell, no shell)");
+    auto* add =
+        sub->add_option("--add", o->add, "Add a command (run by /bin/sh -c, as certbot does)");
     auto* remove = sub->add_option("--remove", o->remove, "Remove hook number N (see --list)")
                        ->check(CLI::PositiveNumber);
     auto* list = sub->add_flag("--list", o->list, "List the lineage's deploy hooks and endpoints");

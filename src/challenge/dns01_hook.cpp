@@ -1,30 +1,30 @@
 #include "challenge/dns01_hook.hpp"
 
 #include "common/error.hpp"
-#include "renew/command_split.hpp"
+#include "process/command_split.hpp"
 
 namespace acme::challenge {
 
 void check_dns01_hook_options(const Dns01HookOptions& options) {
     require_no_control_chars(options.command, "the DNS hook command");
-    renew::split_command(options.command); // empty, unterminated quote
+    process::split_command(options.command); // empty, unterminated quote
     dns01_propagation(options.wait, options.resolver);
 }
 
 Dns01Hook::Dns01Hook(Dns01HookOptions options, Logger& log)
     : m_deadline(options.deadline), m_log(log) {
     check_dns01_hook_options(options);
-    m_argv = renew::split_command(options.command);
+    m_argv = process::split_command(options.command);
     m_propagation = dns01_propagation(options.wait, options.resolver);
 }
 
 std::string Dns01Hook::run(const std::string& op, const Dns01Record& record) {
     auto argv = m_argv;
     argv.insert(argv.end(), {op, record.fqdn, record.value});
-    const renew::EnvList env = {{"ACMECTL_DNS_FQDN", record.fqdn},
-                                {"ACMECTL_DNS_VALUE", record.value},
-                                {"ACMECTL_DOMAIN", record.identifier}};
-    const auto result = renew::run_hook(argv, env, helper_timeout(m_deadline));
+    const process::EnvList env = {{"ACMECTL_DNS_FQDN", record.fqdn},
+                                  {"ACMECTL_DNS_VALUE", record.value},
+                                  {"ACMECTL_DOMAIN", record.identifier}};
+    const auto result = process::run_hook(argv, env, helper_timeout(m_deadline));
     if (!result.output.empty())
         m_log.debug("dns hook " + op + " " + record.fqdn + ": " + last_line(result.output));
     return result.ok() ? std::string() : failure_text(result);
