@@ -28,6 +28,7 @@ mkdir -p "$TEST_TMP/ovl"
 mount -t tmpfs tmpfs "$TEST_TMP/ovl"
 overlay /etc
 overlay /var
+on_exit "umount -l /etc /var $TEST_TMP/ovl"
 rm -rf /var/www /etc/haproxy /etc/ssl/private/sandbox.example.key /var/lib/acmectl
 mkdir -p /var/www/html /etc/haproxy/certs /etc/ssl/private /var/lib/acmectl
 STORE=/var/lib/acmectl
@@ -37,31 +38,33 @@ start_http_server /var/www/html "$HTTP_PORT"
 
 # The unit's sandbox, applied in a nested namespace: every mount read-only
 # except the ReadWritePaths ("-" = skip when missing), a private /tmp.
-sandboxed() { # CMD...
-  local rw
-  rw=$(sed -n 's/^ReadWritePaths=//p' "$UNIT" | tr '\n' ' ')
-  unshare -m --propagation private bash -euo pipefail -c '
-    rw=($1); shift
-    keep=()
-    for p in "${rw[@]}"; do
-      optional=0
-      if [[ $p == -* ]]; then optional=1; p=${p#-}; fi
-      if [[ ! -e $p ]]; then
-        if ((optional)); then continue; fi
-        echo "ReadWritePaths: $p does not exist" >&2; exit 90
-      fi
-      mount --bind "$p" "$p"
-      keep+=("$p")
-    done
-    while read -r _ _ _ _ mp _; do
-      case $mp in /proc|/proc/*|/sys|/sys/*|/dev|/dev/*) continue ;; esac
-      for k in "${keep[@]}"; do [[ $mp == "$k" ]] && continue 2; done
-      mount -o remount,bind,ro "$mp" 2>/dev/null || true
-    done </proc/self/mountinfo
-    for k in "${keep[@]}"; do mount -o remount,bind,rw "$k"; done
-    mount -t tmpfs tmpfs /tmp
-    exec "$@"' sandbox "$rw" "$@"
-}
+cat >"$TEST_TMP/sandboxed.sh" <<'SANDBOX'
+# RW_PATHS CMD...: runs CMD in a nested mount namespace where every mount is
+# read-only except RW_PATHS ("-PATH": skipped when missing), /tmp private.
+set -euo pipefail
+read -r -a rw <<<"$1"
+shift
+keep=()
+for p in "${rw[@]}"; do
+  optional=0
+  if [[ $p == -* ]]; then optional=1; p=${p#-}; fi
+  if [[ ! -e $p ]]; then
+    if ((optional)); then continue; fi
+    echo "ReadWritePaths: $p does not exist" >&2
+    exit 90
+  fi
+  mount --bind "$p" "$p"
+  keep+=("$p")
+done
+while read -r _ _ _ _ mp _; do
+  case $mp in /proc | /proc/* | /sys | /sys/* | /dev | /dev/*) continue ;; esac
+  for k in "${keep[@]}"; do [[ $mp == "$k" ]] && continue 2; done
+  mount -o remount,bind,ro "$mp" 2>/dev/null || true
+done </proc/self/mountinfo
+mount -t tmpfs tmpfs /tmp
+exec "$@"
+SANDBOX
+RW_PATHS=$(sed -n 's/^ReadWritePaths=//p' "$UNIT" | tr '\n' ' ')
 
 expect_exit 0 "$ACMECTL" register --home "$STORE" --server "$SERVER" --ca-bundle "$CA" \
   --agree-tos --email admin@example.com
@@ -75,13 +78,13 @@ expect_exit 0 "$ACMECTL" deploy-hook sandbox.example --home "$STORE" \
   --install-to /etc/haproxy/certs/sandbox.example.pem --what combined
 
 # The sandbox is real: outside the writable paths nothing can be written.
-expect_exit 1 sandboxed touch /etc/acmectl-sandbox-probe
+expect_exit 1 unshare -m --propagation private bash "$TEST_TMP/sandboxed.sh" "$RW_PATHS" touch /etc/acmectl-sandbox-probe
 # A new account, so that Pebble cannot reuse the valid authorization and
 # the renewal must write its token into the webroot again.
 mv "$STORE/accounts" "$TEST_TMP/old-accounts"
 expect_exit 0 "$ACMECTL" register --home "$STORE" --server "$SERVER" --ca-bundle "$CA" \
   --agree-tos --email admin@example.com
-expect_exit 0 sandboxed "$ACMECTL" renew --home "$STORE" --ca-bundle "$CA" --force --json
+expect_exit 0 unshare -m --propagation private bash "$TEST_TMP/sandboxed.sh" "$RW_PATHS" "$ACMECTL" renew --home "$STORE" --ca-bundle "$CA" --force --json
 expect_eq "$(json '.lineages[0].action')" renewed "renew outcome under the sandbox"
 expect_eq "$(json '.lineages[0].version')" 2 "renewed version"
 current=$STORE/certs/sandbox.example/current
