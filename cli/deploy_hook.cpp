@@ -183,7 +183,7 @@ Command setup_deploy_hook(CLI::App& app, const GlobalOptions& global) {
         "deploy-hook", "Run a lineage's deploy hooks now, or add, remove and list them");
     sub->add_option("name", o->name, "Lineage name")->required();
     auto* add =
-        sub->add_option("--add", o->add, "Add a command (run by /bin/sh -c, as certbot does)");
+        sub->add_option("--add", o->add, "Add a shell command (run by /bin/sh, as certbot does)");
     auto* remove = sub->add_option("--remove", o->remove, "Remove hook number N (see --list)")
                        ->check(CLI::PositiveNumber);
     auto* list = sub->add_flag("--list", o->list, "List the lineage's deploy hooks and endpoints");

@@ -187,7 +187,7 @@ Command setup_renew(CLI::App& app, const GlobalOptions& global) {
                     "Run once after the others when any lineage failed (repeatable); gets "
                     "ACMECTL_FAILED and ACMECTL_FAILURE_REPORT");
     sub->add_option("--deploy-hook", o->deploy_hooks,
-                    "For this run, also run CMD (by /bin/sh -c) after each renewal, after the "
+                    "For this run, also run shell command CMD after each renewal, after the "
                     "lineage's own deploy hooks (repeatable; certbot's `renew --deploy-hook`)");
     sub->add_flag("--run-deploy-hooks", o->run_deploy_hooks,
                   "With --dry-run: run deploy hooks on the dry-run certificate "

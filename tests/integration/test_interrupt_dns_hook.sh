@@ -10,7 +10,7 @@ cat >"$hook" <<HOOK
 #!/usr/bin/env bash
 echo "\$1 \$2" >>'$HOOK_LOG'
 if [[ \$1 == add || -e '$TEST_TMP/slow-del' ]]; then
-  echo \$\$ >'$TEST_TMP/\$1.pgid' # the hook leads its own process group
+  echo \$\$ >"$TEST_TMP/\$1.pgid" # the hook leads its own process group
   sleep 60
 fi
 HOOK

@@ -3,6 +3,7 @@
 #include "process/environment.hpp"
 #include "process/runner.hpp"
 #include "renew/hook_dir.hpp"
+#include "renew/hook_env.hpp"
 #include "renew/install_step.hpp"
 #include "shell_helpers.hpp"
 
@@ -267,7 +268,7 @@ TEST_CASE("run_hook is not held by a background grandchild keeping the pipe open
 TEST_CASE("run_hook caps the output and still lets the hook finish", "[renew][hooks]") {
     HookResult r = run_sh("head -c 300000 /dev/zero | tr '\\0' a; echo end >&2");
     CHECK(r.ok());
-    CHECK(r.output.size() < acme::renew::k_hook_output_cap + 200);
+    CHECK(r.output.size() < acme::process::k_hook_output_cap + 200);
     CHECK(r.output.compare(0, 10, "aaaaaaaaaa") == 0);
     CHECK(r.output.find("output cut at 65536 bytes") != std::string::npos);
     CHECK(r.output.find("end") == std::string::npos);
@@ -297,7 +298,7 @@ TEST_CASE("run_hook feeds input on stdin, then end of file", "[renew][hooks]") {
     CHECK(r.output == "line 1\nline 2\nend\n");
     // A hook that does not read its input is not disturbed by it.
     CHECK(run_hook({"/bin/true"}, {}, 10s, "ignored\n").ok());
-    const std::string big(acme::renew::k_hook_input_cap + 1, 'x');
+    const std::string big(acme::process::k_hook_input_cap + 1, 'x');
     CHECK_THROWS_AS(run_hook({"/bin/cat"}, {}, 10s, big), acme::Error);
 }
 
