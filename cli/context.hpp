@@ -26,7 +26,8 @@ struct GlobalOptions {
     bool json = false;
     int verbose = 0;
     bool quiet = false;
-    std::string log_format = "text"; // of $ACMECTL_HOME/log/acmectl.log
+    std::string log_format = "text";   // of $ACMECTL_HOME/log/acmectl.log
+    std::vector<std::string> hook_env; // variables passed on to hooks besides the base
 };
 
 // A subcommand: its CLI11 node and what to run when it was chosen.

@@ -52,6 +52,7 @@ complete -c acmectl -l insecure -d 'Do not verify the CA\'s HTTPS certificate (t
 complete -c acmectl -l json -d 'Print the result as JSON on stdout: one document (expiry: one JSON object per line)'
 complete -c acmectl -s v -l verbose -d 'More progress detail, with timings (repeatable)'
 complete -c acmectl -s q -l quiet -d 'Print errors only'
+complete -c acmectl -l hook-env -r -F -d 'Pass this variable of acmectl\'s environment on to hooks (repeatable); they get only PATH, HOME, LANG, LC_*, TZ and their documented variables otherwise'
 complete -c acmectl -l log-format -x -a 'text json' -d 'Format of $ACMECTL_HOME/log/acmectl.log'
 
 # register
@@ -94,7 +95,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from issue' -l force -d 'Issue ev
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l timeout -x -d 'Seconds to wait for validation and issuance'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -s m -l email -x -d 'Contact e-mail when registering on the fly'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l agree-tos -d 'Register on the fly, agreeing to the CA\'s terms'
-complete -c acmectl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'Command run after this issuance and each renewal of this lineage (repeatable; no shell)'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'Shell command (run by /bin/sh, as certbot does) after each renewal of this lineage (repeatable)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint -x -d 'Where the certificate is served, HOST[:PORT] or [V6]:PORT (repeatable; default: each non-wildcard name on 443)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint-sni -x -d 'Name sent as SNI to the --endpoint(s) (default: the lineage\'s name)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l key-group -x -d 'Let this GROUP read privkey.pem (mode 0640), for services that do not run as root; kept by renew; \'\' = owner only again'
@@ -110,6 +111,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from renew' -l random-sleep -x -d
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l pre-hook -x -d 'Run once before the first renewal (repeatable)'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l post-hook -x -d 'Run once after renewals were attempted (repeatable); gets ACMECTL_RENEWED, ACMECTL_FAILED, RENEWED_DOMAINS and FAILED_DOMAINS'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l failure-hook -x -d 'Run once after the others when any lineage failed (repeatable); gets ACMECTL_FAILED and ACMECTL_FAILURE_REPORT'
+complete -c acmectl -n '__fish_seen_subcommand_from renew' -l deploy-hook -x -d 'For this run, also run shell command CMD after each renewal, after the lineage\'s own deploy hooks (repeatable; certbot\'s `renew --deploy-hook`)'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l run-deploy-hooks -d 'With --dry-run: run deploy hooks on the dry-run certificate (ACMECTL_DRY_RUN=1)'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l hook-timeout -x -d 'Seconds a hook may run'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-served -d 'After a lineage\'s deploy hooks succeeded, wait until every endpoint serves the new certificate; a deploy failure if one does not'
@@ -117,8 +119,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-wait -x -d 
 
 # deploy-hook
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -a '(__acmectl_lineages)' -d 'Lineage name'
-complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l name -x -d 'The same as the positional name (also for a name that begins with \'-\')'
-complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l add -x -d 'Add a command (split like a shell, no shell)'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l add -x -d 'Add a shell command (run by /bin/sh, as certbot does)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l remove -x -d 'Remove hook number N (see --list)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l list -d 'List the lineage\'s deploy hooks and endpoints'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l install-to -r -F -d 'Add a step copying the certificate to PATH before commands'

@@ -1,6 +1,7 @@
 #include "ops/renew_lineages.hpp"
 
 #include "common/error.hpp"
+#include "common/interrupt.hpp"
 #include "common/time_format.hpp"
 #include "ops/account_session.hpp"
 #include "ops/renew_plan.hpp"
@@ -65,7 +66,7 @@ void deploy(LineagePlan& plan, const store::Store& store, const RenewRequest& re
             Logger& log) {
     auto config = store.read_config(plan.name);
     plan.report.hooks = run_deploy_hooks(store, plan.name, config, store.current_dir(plan.name),
-                                         request.hook_timeout, log);
+                                         request.hook_timeout, log, false, request.deploy_hooks);
     auto& s = plan.state;
     s.last_deploy_error.clear();
     for (const auto& h : plan.report.hooks) {
@@ -91,7 +92,7 @@ void deploy_dry_run(LineagePlan& plan, const store::Store& store, const RenewReq
     store::write_file_atomic(dir.path() / "fullchain.pem", files.fullchain, 0644);
     store::write_file_atomic(dir.path() / "privkey.pem", files.privkey, 0600);
     plan.report.hooks = run_deploy_hooks(store, plan.name, store.read_config(plan.name), dir.path(),
-                                         request.hook_timeout, log, true);
+                                         request.hook_timeout, log, true, request.deploy_hooks);
     if (!all_ok(plan.report.hooks)) {
         plan.report.outcome = Outcome::deploy_failed;
         plan.report.message = "dry run: a deploy hook failed";
@@ -159,7 +160,7 @@ void renew_due(std::vector<LineagePlan*>& due, const store::Store& store,
                const RenewRequest& request, Logger& log) {
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
-        for (auto i = next++; i < due.size(); i = next++) {
+        for (auto i = next++; i < due.size() && interrupt::signal_number() == 0; i = next++) {
             renew_one(*due[i], store, request, log);
         }
     };
@@ -287,10 +288,12 @@ RenewSummary renew_lineages(const store::Store& store, const RenewRequest& reque
             store.write_state(plans[i].name, state_to_json(plans[i].state));
         }
     }
+    interrupt::throw_if_stopping(); // before any hook or order
     RenewSummary summary;
     if (!due.empty()) {
         summary.run_hooks = run_hooks(store, "pre", request.pre_hooks, request, log);
         renew_due(due, store, request, log);
+        interrupt::Shield post_hooks_run_after_a_signal_too; // they restart what pre stopped
         auto attempted = std::any_of(due.begin(), due.end(), [](const LineagePlan* p) {
             return counts_as_renewed(p->report) || counts_as_failed(p->report);
         });
@@ -300,6 +303,7 @@ RenewSummary renew_lineages(const store::Store& store, const RenewRequest& reque
             summary.run_hooks.insert(summary.run_hooks.end(), post.begin(), post.end());
         }
     }
+    interrupt::throw_if_stopping(); // interrupted lineages are recorded as failures
     if (std::any_of(plans.begin(), plans.end(),
                     [](const LineagePlan& p) { return counts_as_failed(p.report); })) {
         auto failure = run_failure_hooks(store, plans, request, log);
