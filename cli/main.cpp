@@ -99,7 +99,8 @@ int main(int argc, char** argv) {
     // Whatever umask cron or a shell left: nothing acmectl creates is open to
     // others unless its code sets a wider mode on purpose (certificates 0644,
     // webroot tokens, --mode of install steps, the store's folders).
-    ::umask(077);
+    // Hooks get back the umask acmectl was started with.
+    acme::process::set_hook_umask(::umask(077));
     // The unprivileged challenge server this program starts as root
     // (src/challenge/responder_child.hpp): not a command a user types.
     if (argc == 3 && std::string_view(argv[1]) == acme::challenge::k_responder_argument)

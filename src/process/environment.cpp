@@ -74,4 +74,12 @@ std::vector<std::string> current_environment() {
     return env;
 }
 
+namespace {
+mode_t g_hook_umask = 022;
+} // namespace
+
+void set_hook_umask(mode_t mask) { g_hook_umask = mask & 0777; }
+
+mode_t hook_umask() { return g_hook_umask; }
+
 } // namespace acme::process

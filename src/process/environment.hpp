@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <sys/types.h>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -30,6 +31,13 @@ bool passes_to_hooks(std::string_view name);
 // environ-style list), then extra (which overrides), and PATH always set.
 std::vector<std::string> hook_environment(const std::vector<std::string>& parent,
                                           const EnvList& extra);
+
+// The umask hooks start with: acmectl runs with 077, but a hook (cp, a
+// script writing a combined PEM for HAProxy) expects the umask of the cron job
+// or shell that started acmectl, as under certbot. Process-wide, set once by
+// the CLI before it narrows its own; 022 until then.
+void set_hook_umask(mode_t mask);
+mode_t hook_umask();
 
 // acmectl's own environ as a list.
 std::vector<std::string> current_environment();

@@ -158,7 +158,8 @@ class ExecPlan {
   public:
     ExecPlan(const std::vector<std::string>& argv, const EnvList& extra_env)
         : m_args(argv), m_env(hook_environment(current_environment(), extra_env)),
-          m_candidates(exec_candidates(argv.front(), path_variable(m_env))) {
+          m_candidates(exec_candidates(argv.front(), path_variable(m_env))),
+          m_umask(hook_umask()) {
         for (std::string& arg : m_args)
             m_argv.push_back(arg.data());
         m_argv.push_back(nullptr);
@@ -171,6 +172,7 @@ class ExecPlan {
 
     [[noreturn]] void exec_in_child(int in_fd, int out_fd, int status_fd) const {
         ::setpgid(0, 0);
+        ::umask(m_umask);
         reset_signals();
         status_fd = lift_fd(status_fd);
         out_fd = lift_fd(out_fd);
@@ -203,6 +205,7 @@ class ExecPlan {
     std::vector<std::string> m_args;
     std::vector<std::string> m_env;
     std::vector<std::string> m_candidates;
+    mode_t m_umask;
     std::vector<char*> m_argv;
     std::vector<char*> m_envp;
 };

@@ -187,6 +187,15 @@ TEST_CASE("shell_argv runs a hook string the way certbot does", "[renew][hooks]"
     acme::process::require_shell_command("systemctl reload nginx && echo ok >> /tmp/x");
 }
 
+TEST_CASE("hooks start with the umask acmectl was started with, not its own", "[renew][hooks]") {
+    UmaskGuard narrow(077); // as cli/main.cpp runs
+    acme::process::set_hook_umask(027);
+    HookResult r = run_hook({"/bin/sh", "-c", "umask"}, {}, 10s);
+    acme::process::set_hook_umask(022);
+    CHECK(r.ok());
+    CHECK(r.output == "0027\n");
+}
+
 TEST_CASE("run_hook: a missing program is not started and says why", "[renew][hooks]") {
     HookResult r = run_hook({"acmectl-no-such-hook", "x"}, {}, 5s);
     CHECK_FALSE(r.started);
