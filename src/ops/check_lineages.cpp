@@ -69,8 +69,9 @@ void check_key_file(LineageHealth& h, const fs::path& key, const fs::path& home,
     if ((mode & 0137) != 0) {
         char buf[8];
         std::snprintf(buf, sizeof buf, "%04o", mode);
-        add_finding(h, Status::critical, "privkey.pem has mode " + std::string(buf) +
-                                             ", want 0600 (0640 for a key group)");
+        add_finding(h, Status::critical,
+                    "privkey.pem has mode " + std::string(buf) +
+                        ", want 0600 (0640 for a key group)");
     }
     if (key_st.st_uid != home_st.st_uid) {
         add_finding(h, Status::warning, "privkey.pem is not owned by the store's owner");
@@ -90,17 +91,17 @@ void check_files(LineageHealth& h, const store::Store& store, const nlohmann::js
     }
     crypto::CertInfo info;
     try {
-        info = crypto::read_certificate(*cert);
+        // Each certificate and the key parsed once (issue #20: check of 10,000 lineages).
+        auto v = crypto::verify_lineage_files(*cert, *chain, *fullchain, *key);
+        info = std::move(v.leaf);
         h.not_after = info.not_after;
-        auto chain_certs = crypto::split_pem_chain(*chain);
-        if (!crypto::issued_by(*cert, chain_certs.front())) {
+        if (!v.chain_issued_leaf) {
             add_finding(h, Status::critical, "chain.pem did not issue cert.pem");
         }
-        if (crypto::split_pem_chain(*fullchain).front() != crypto::split_pem_chain(*cert).front()) {
+        if (!v.fullchain_starts_with_leaf) {
             add_finding(h, Status::critical, "fullchain.pem does not start with cert.pem");
         }
-        if (has_key &&
-            !crypto::key_matches_certificate(crypto::PrivateKey::from_pem(*key), *cert)) {
+        if (has_key && !v.key_matches) {
             add_finding(h, Status::critical, "privkey.pem does not match cert.pem");
         }
     } catch (const Error& e) {
