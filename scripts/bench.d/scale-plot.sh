@@ -4,16 +4,18 @@
 # usage: scripts/bench.d/scale-plot.sh OUT_DIR
 set -euo pipefail
 out=$(realpath "$1")
-tsv=$out/scale.tsv
-series=$(cut -f1,2 "$tsv" | sort -u | tr '\t' ' ')
-plot_cmd() { # COLUMN
-  local first=1 label what
-  while read -r label what; do
+series=$out/scale-series
+rm -rf "$series"
+mkdir -p "$series"
+# one file per label+command: N wall cpu rss
+awk -F'\t' -v d="$series" '{ print $3, $4, $5, $6 / 1024 > (d "/" $1 "-" $2 ".dat") }' "$out/scale.tsv"
+plots() { # COLUMN
+  local f first=1
+  for f in "$series"/*.dat; do
     ((first)) || printf ', '
     first=0
-    printf "\"< awk -F'\\\\t' '\$1==\\\"%s\\\" && \$2==\\\"%s\\\"' %s\" using 3:%s with linespoints title \"%s %s\"" \
-      "$label" "$what" "$tsv" "$1" "$label" "$what"
-  done <<<"$series"
+    printf '"%s" using 1:%s with linespoints title "%s"' "$f" "$1" "$(basename "$f" .dat)"
+  done
 }
 gnuplot <<GP
 set terminal pngcairo size 1200,500 noenhanced
@@ -23,9 +25,9 @@ set logscale xy
 set xlabel "lineages"
 set key left top
 set grid
-set title "wall time (s)"
-plot $(plot_cmd 4)
-set title "peak RSS (KB)"
-plot $(plot_cmd 6)
+set title "CPU time, user+sys (s)"
+plot $(plots 3)
+set title "peak RSS (MB)"
+plot $(plots 4)
 unset multiplot
 GP
