@@ -85,13 +85,13 @@ PY
 }
 
 measure() { # WHAT N PORT CMD...: wall, CPU, RSS under GNU time; connects under strace
-  local what=$1 n=$2 port=$3 t0 t1 e u s r conns
+  local what=$1 n=$2 port=$3 t0 t1 u s r conns
   shift 3
   t0=$(date +%s%N)
   /usr/bin/time -f '%e %U %S %M' -o "$work/time.out" "$@" >/dev/null 2>"$work/err" ||
     log "$what N=$n exit $? ($(tail -n 2 "$work/err" | tr '\n' ' '))"
   t1=$(date +%s%N)
-  read -r e u s r < <(tail -n 1 "$work/time.out")
+  read -r _ u s r < <(tail -n 1 "$work/time.out")
   strace -f -qq -e trace=connect -o "$work/strace" "$@" >/dev/null 2>&1 || true
   conns=$(grep -c "sin_port=htons($port)" "$work/strace" || true)
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$what" "$n" \
