@@ -31,13 +31,16 @@ _acmectl_reply() { # COMPGEN-ARGS...: COMPREPLY from compgen ... -- "$cur"
 
 _acmectl_options() { # CMD: the flags CMD takes (global ones included)
     case $1 in
-        register) echo "-h --help -m --email --agree-tos --key-type --eab-kid --eab-hmac-key --show --update-email --rollover-key --deactivate --yes --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        issue) echo "-h --help -d --domain --name --standalone --http-port --http-address --webroot --dns-hook --dns-rfc2136 --tsig-key --dns-rfc2136-zone --dns-wait --dns-resolver --alpn --tls-port --tls-address --manual --csr --key-type --reuse-key --preferred-chain --profile --force --timeout -m --email --agree-tos --deploy-hook --endpoint --endpoint-sni --key-group --keep-versions --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
+        register) echo "-h --help -m --email --agree-tos --key-type --eab-kid --eab-hmac-key --eab-hmac-key-file --show --update-email --rollover-key --deactivate --yes --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
+        issue) echo "-h --help -d --domain --name --standalone --http-port --http-address --webroot --dns-hook --dns-rfc2136 --tsig-key --dns-rfc2136-zone --dns-wait --dns-resolver --alpn --tls-port --tls-address --manual --manual-dns --csr --key-type --reuse-key --preferred-chain --profile --force --timeout -m --email --agree-tos --deploy-hook --endpoint --endpoint-sni --key-group --keep-versions --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
         renew) echo "-h --help --name --days --force --dry-run --parallel --random-sleep --pre-hook --post-hook --failure-hook --deploy-hook --run-deploy-hooks --hook-timeout --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        deploy-hook) echo "-h --help --add --remove --list --install-to --what --mode --owner --timeout --endpoint --endpoint-sni --remove-endpoint --clear-endpoints --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        revoke) echo "-h --help --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        check) echo "-h --help --warn-days --crit-days --online --format --served --timeout --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
+        deploy-hook) echo "-h --help --name --add --remove --list --install-to --what --mode --owner --timeout --endpoint --endpoint-sni --remove-endpoint --clear-endpoints --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
+        revoke) echo "-h --help --name --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
+        check) echo "-h --help --name --warn-days --crit-days --online --format --served --timeout --allow-empty --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
         expiry) echo "-h --help -f --file --cert --sni --connect-to --starttls --timeout --concurrency --warn-days --crit-days --format --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
+        list) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
+        delete) echo "-h --help -y --yes --revoke --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
+        import) echo "-h --help --from-certbot --apply --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
         *) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
     esac
 }
@@ -84,6 +87,7 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         renew:--deploy-hook) COMPREPLY=() ;;
         renew:--hook-timeout) COMPREPLY=() ;;
         renew:--verify-wait) COMPREPLY=() ;;
+        deploy-hook:--name) COMPREPLY=() ;;
         deploy-hook:--add) COMPREPLY=() ;;
         deploy-hook:--remove) COMPREPLY=() ;;
         deploy-hook:--install-to) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
@@ -95,9 +99,11 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         deploy-hook:--endpoint-sni) COMPREPLY=() ;;
         deploy-hook:--remove-endpoint) COMPREPLY=() ;;
         deploy-hook:--verify-wait) COMPREPLY=() ;;
+        revoke:--name) COMPREPLY=() ;;
         revoke:--cert) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         revoke:--key) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         revoke:--reason) _acmectl_reply -W "unspecified keyCompromise affiliationChanged superseded cessationOfOperation" ;;
+        check:--name) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         check:--warn-days) COMPREPLY=() ;;
         check:--crit-days) COMPREPLY=() ;;
         check:--format) _acmectl_reply -W "text json prometheus nagios" ;;
@@ -130,6 +136,8 @@ _acmectl_positional() { # CMD: complete CMD's positional arguments
         deploy-hook) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         revoke) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         check) _acmectl_reply -W "$(_acmectl_lineages)" ;;
+        list) _acmectl_reply -W "$(_acmectl_lineages)" ;;
+        delete) _acmectl_reply -W "$(_acmectl_lineages)" ;;
     esac
 }
 
@@ -160,7 +168,7 @@ _acmectl() {
     elif [[ $cur == -* ]]; then
         _acmectl_reply -W "$(_acmectl_options "$cmd")"
     elif [[ -z $cmd ]]; then
-        _acmectl_reply -W "register issue renew deploy-hook revoke check expiry"
+        _acmectl_reply -W "register issue renew deploy-hook revoke check expiry list delete import"
     else
         _acmectl_positional "$cmd"
     fi

@@ -95,7 +95,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from issue' -l force -d 'Issue ev
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l timeout -x -d 'Seconds to wait for validation and issuance'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -s m -l email -x -d 'Contact e-mail when registering on the fly'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l agree-tos -d 'Register on the fly, agreeing to the CA\'s terms'
-complete -c acmectl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'Shell command (run by /bin/sh, as certbot does) after each renewal of this lineage (repeatable)'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'Shell command (run by /bin/sh, as certbot does) after this issuance and each renewal of this lineage (repeatable)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint -x -d 'Where the certificate is served, HOST[:PORT] or [V6]:PORT (repeatable; default: each non-wildcard name on 443)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint-sni -x -d 'Name sent as SNI to the --endpoint(s) (default: the lineage\'s name)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l key-group -x -d 'Let this GROUP read privkey.pem (mode 0640), for services that do not run as root; kept by renew; \'\' = owner only again'
@@ -119,6 +119,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-wait -x -d 
 
 # deploy-hook
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -a '(__acmectl_lineages)' -d 'Lineage name'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l name -x -d 'The same as the positional name (also for a name that begins with \'-\')'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l add -x -d 'Add a shell command (run by /bin/sh, as certbot does)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l remove -x -d 'Remove hook number N (see --list)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l list -d 'List the lineage\'s deploy hooks and endpoints'

@@ -214,7 +214,7 @@ TEST_CASE("a CA whose directory fails is asked once per run", "[ops][renew]") {
         CHECK(p.report.due_source == "lifetime");
     }
     CHECK(t->sent().size() == 1);
-    CHECK_THROWS_AS(cas.directory("https://ca.test/dir"), Error);
+    CHECK_THROWS_AS(cas.directory(ops::CaRef{"https://ca.test/dir", ""}), Error);
 }
 
 TEST_CASE("a hand-edited config.json fails its lineage's plan, never the run", "[ops][renew]") {
