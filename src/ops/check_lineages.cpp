@@ -34,12 +34,20 @@ std::optional<std::string> read_part(LineageHealth& h, const fs::path& path) {
 // A monitoring user (NRPE, another account) may not read the key: expiry,
 // chain and names are still checked; the key match is said to be skipped.
 // False only for a key that exists but is not readable to us.
-bool key_readable(LineageHealth& h, const fs::path& key) {
-    if (::access(key.c_str(), R_OK) == 0 || errno != EACCES) {
+// NRPE or node_exporter often run as another user than the store's owner,
+// and privkey.pem, config.json and state.json are 0600 (0640 for the key
+// group): what this user may not read is said, and the rest still checked.
+bool readable(LineageHealth& h, const fs::path& file, const std::string& unchecked) {
+    if (::access(file.c_str(), R_OK) == 0 || errno != EACCES) {
         return true;
     }
-    add_finding(h, Status::ok, "privkey.pem is not readable by this user: key match not checked");
+    add_finding(h, Status::ok,
+                file.filename().string() + " is not readable by this user: " + unchecked);
     return false;
+}
+
+bool key_readable(LineageHealth& h, const fs::path& key) {
+    return readable(h, key, "key match not checked");
 }
 
 // A group may read the key exactly when the lineage grants it one (config.json
@@ -151,6 +159,11 @@ void check_expiry(LineageHealth& h, const probe::Thresholds& t, SysSeconds now) 
 }
 
 void check_state(LineageHealth& h, const store::Store& store) {
+    if (!readable(h, store.lineage_dir(h.name) / "state.json",
+                  "renewal failures not checked (run check as the store's owner or the key "
+                  "group)")) {
+        return;
+    }
     const auto state = state_from_json(store.read_state(h.name));
     h.last_attempt = state.last_attempt;
     h.last_success = state.last_success;
@@ -181,7 +194,9 @@ LineageHealth check_one(const store::Store& store, const std::string& name,
     LineageHealth h;
     h.name = name;
     try {
-        auto config = store.read_config(name);
+        auto config = readable(h, store.lineage_dir(name) / "config.json", "names not checked")
+                          ? store.read_config(name)
+                          : nlohmann::json::object();
         if (config.contains("domains") && config["domains"].is_array()) {
             h.domains = config["domains"].get<std::vector<std::string>>();
         }

@@ -64,8 +64,8 @@ RevokeResult revoke(const store::Store& store, Client& client, const RevokeReque
     std::unique_ptr<store::Lock> lock;
     if (!request.lineage.empty()) {
         revoke_server(store, request); // an unknown lineage fails before a lock file exists
-        lock = store.try_lock(request.lineage);
-        if (!lock) {
+        lock = request.lock_held ? nullptr : store.try_lock(request.lineage);
+        if (!lock && !request.lock_held) {
             throw Error(ErrorKind::conflict,
                         "lineage " + request.lineage + " is locked by another acmectl");
         }

@@ -19,6 +19,7 @@ struct RevokeRequest {
     std::string key_path;   // sign with this certificate key instead of the account
     RevocationReason reason = RevocationReason::unspecified;
     std::string reason_name = "unspecified";
+    bool lock_held = false; // the caller holds the lineage's lock (delete --revoke)
 };
 
 struct RevokeResult {

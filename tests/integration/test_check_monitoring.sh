@@ -36,10 +36,12 @@ expect_exit 1 "${C[@]}"
 expect_exit 0 "${C[@]}" --warn-days 21
 rm "$HOME_DIR/acmectl.conf"
 
-# A monitoring user that may walk the store but not read privkey.pem.
+# A monitoring user that may walk the store but not read privkey.pem, nor
+# config.json and state.json (0600: they hold hook commands and errors).
 chmod o+x "$TEST_TMP" "$HOME_DIR" "$HOME_DIR/certs" "$(lineage_dir mon)" "$(lineage_dir mon)/versions" \
   "$(lineage_dir mon)/versions/1"
 expect_exit 0 setpriv --reuid=nobody --regid=nogroup --clear-groups "${C[@]}" mon --json
 expect_eq "$(json '.lineages[0].status')" OK "status for a user without the key"
 expect_eq "$(json '.lineages[0].days_left > 80')" true "days left for a user without the key"
 expect_contains "$(json '.lineages[0].findings[].message')" "key match not checked" "finding"
+expect_contains "$(json '.lineages[0].findings[].message')" "config.json is not readable by this user" "finding"

@@ -5,7 +5,9 @@ source "$(dirname "$0")/lib.sh"
 
 register_account
 flag=$TEST_TMP/reload-works
-expect_exit 0 "${ISSUE[@]}" -d dc.deploy.example --name dc --deploy-hook "test -e $flag"
+# issue runs the deploy hook at once: it fails, the certificate is kept (exit 1).
+expect_exit 1 "${ISSUE[@]}" -d dc.deploy.example --name dc --deploy-hook "test -e $flag"
+[[ -e $(lineage_dir dc)/current/cert.pem ]] || fail "the failed deploy lost the certificate"
 expect_exit 1 "$ACMECTL" renew --home "$HOME_DIR" --ca-bundle "$CA" --force
 expect_exit 1 "$ACMECTL" check --home "$HOME_DIR" dc
 expect_contains "$OUT" "last deploy hook failed" "check after the failed deploy"

@@ -5,12 +5,12 @@
 source "$(dirname "$0")/lib.sh"
 
 hook=$TEST_TMP/hook.sh
-cat >"$hook" <<'SH'
+HOOK_LOG=$TEST_TMP/hook.log # in the script: hooks get a minimal environment
+cat >"$hook" <<SH
 #!/bin/sh
-echo "$ACMECTL_NAME $(openssl x509 -in "$ACMECTL_FULLCHAIN" -noout -serial)" >>"$HOOK_LOG"
+echo "\$ACMECTL_NAME \$(openssl x509 -in "\$ACMECTL_FULLCHAIN" -noout -serial)" >>"$HOOK_LOG"
 SH
 chmod +x "$hook"
-export HOOK_LOG=$TEST_TMP/hook.log
 
 register_account
 name=deploy.issue.example

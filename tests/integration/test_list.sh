@@ -13,6 +13,7 @@ register_account
 expect_exit 0 "${ISSUE[@]}" -d one.list.example --name one
 expect_exit 0 "${ISSUE[@]}" -d two.list.example -d www.two.list.example --name two --key-type rsa2048
 expect_exit 0 "$ACMECTL" deploy-hook --home "$HOME_DIR" two --add 'true reload'
+mkdir -p "$TEST_TMP/srv"
 expect_exit 0 "$ACMECTL" deploy-hook --home "$HOME_DIR" two --install-to "$TEST_TMP/srv/two.pem" \
   --what combined
 
