@@ -170,7 +170,8 @@ void print_nagios(const std::vector<LineageHealth>& all, Status overall, const C
 }
 
 int run_check(const GlobalOptions& g, const CheckOptions& o) {
-    acme::store::Store store(resolve_home(g));
+    const auto store_owner = open_store(g);
+    const acme::store::Store& store = *store_owner;
     acme::probe::Thresholds thresholds;
     thresholds.warn_days = o.warn_days;
     thresholds.crit_days = o.crit_days;

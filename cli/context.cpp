@@ -2,6 +2,7 @@
 
 #include "acme/server_alias.hpp"
 #include "run_log.hpp"
+#include "store/open_store.hpp"
 #include "value_sets.hpp"
 
 #include <cstdlib>
@@ -61,6 +62,12 @@ std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& o) {
     options.ca_bundle = o.ca_bundle;
     options.insecure = o.insecure;
     return std::make_unique<acme::http::CurlClient>(options);
+}
+
+std::unique_ptr<acme::store::Store> open_store(const GlobalOptions& o) {
+    acme::store::StoreOptions options;
+    options.home = resolve_home(o);
+    return acme::store::open_store(options);
 }
 
 StderrLogger::StderrLogger(const GlobalOptions& o)

@@ -13,6 +13,7 @@
 
 #include "common/log.hpp"
 #include "http/curl_client.hpp"
+#include "store/store.hpp"
 
 namespace acmectl {
 
@@ -44,6 +45,8 @@ std::filesystem::path resolve_home(const GlobalOptions& options);
 // The directory URL of --server (alias or URL). Throws acme::Error(usage).
 std::string resolve_server_url(const GlobalOptions& options);
 std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& options);
+// The store the global options name (--store, else the file store in resolve_home).
+std::unique_ptr<acme::store::Store> open_store(const GlobalOptions& options);
 
 // Progress on stderr: info unless -q, debug (with elapsed time) with -v.
 class StderrLogger : public acme::Logger {

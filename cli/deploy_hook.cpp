@@ -152,7 +152,8 @@ int run_now(const GlobalOptions& g, const acme::store::Store& store, const Deplo
 }
 
 int run_deploy_hook(const GlobalOptions& g, const DeployHookOptions& o) {
-    acme::store::Store store(resolve_home(g));
+    const auto store_owner = open_store(g);
+    const acme::store::Store& store = *store_owner;
     if (o.list) {
         return list_hooks(g, store, o.name);
     }

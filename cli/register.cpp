@@ -88,7 +88,8 @@ int run_register(const GlobalOptions& g, const RegisterOptions& o) {
     if (!o.eab_kid.empty()) {
         request.eab = acme::EabCredentials{o.eab_kid, o.eab_hmac_key};
     }
-    acme::store::Store store(resolve_home(g));
+    const auto store_owner = open_store(g);
+    const acme::store::Store& store = *store_owner;
     auto transport = make_transport(g);
     acme::Client client(*transport, request.server_url, log);
     if (o.show || !o.update_email.empty() || o.rollover_key || o.deactivate) {

@@ -3,7 +3,7 @@
 // away by themselves when a holder dies.
 #include "store/atomic_file.hpp"
 #include "store/posix_file.hpp"
-#include "store/store.hpp"
+#include "store/file_store.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -12,14 +12,14 @@
 
 namespace acme::store {
 
-Lock::~Lock() {
+FileLock::~FileLock() {
     if (m_fd >= 0) {
         ::flock(m_fd, LOCK_UN);
         ::close(m_fd);
     }
 }
 
-std::unique_ptr<Lock> Store::try_lock(const std::string& name) const {
+std::unique_ptr<Lock> FileStore::try_lock(const std::string& name) const {
     check_lineage_name(name);
     fs::path dir = m_home / "locks";
     make_dirs(dir, 0755);
@@ -34,7 +34,7 @@ std::unique_ptr<Lock> Store::try_lock(const std::string& name) const {
         if (errno != EINTR)
             detail::throw_io("lock", path, errno);
     }
-    return std::make_unique<Lock>(fd.release());
+    return std::make_unique<FileLock>(fd.release());
 }
 
 } // namespace acme::store
