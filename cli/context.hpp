@@ -27,6 +27,14 @@ struct GlobalOptions {
     int verbose = 0;
     bool quiet = false;
     std::string log_format = "text"; // of $ACMECTL_HOME/log/acmectl.log
+    // The shared store (acmectl-store(1)); "" = the file store in home.
+    std::string store;
+    std::string node;              // this node's name in etcd locks (default hostname)
+    std::string store_ca;          // etcds://: roots for etcd's certificate
+    std::string store_cert;        // etcds://: client certificate
+    std::string store_key;         // etcds://: its key
+    std::string store_credentials; // USER:PASSWORD file, 0600
+    std::string store_key_file;    // fleet key sealing private keys in etcd
 };
 
 // A subcommand: its CLI11 node and what to run when it was chosen.
@@ -47,6 +55,9 @@ std::string resolve_server_url(const GlobalOptions& options);
 std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& options);
 // The store the global options name (--store, else the file store in resolve_home).
 std::unique_ptr<acme::store::Store> open_store(const GlobalOptions& options);
+// The same for another store URL (store migrate --from/--to).
+std::unique_ptr<acme::store::Store> open_store(const GlobalOptions& options,
+                                               const std::string& url);
 
 // Progress on stderr: info unless -q, debug (with elapsed time) with -v.
 class StderrLogger : public acme::Logger {

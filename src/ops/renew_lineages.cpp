@@ -133,7 +133,9 @@ void renew_one(LineagePlan& plan, const store::Store& store, const RenewRequest&
     auto lock = store.try_lock(plan.name);
     if (!lock) {
         plan.report.outcome = Outcome::locked;
-        plan.report.message = "another acmectl is renewing it";
+        const auto holder = store.lock_holder(plan.name); // etcd names the node
+        plan.report.message =
+            holder ? "node " + *holder + " is renewing it" : "another acmectl is renewing it";
         return;
     }
     // Another run may have renewed it between our plan and our lock.
