@@ -42,7 +42,8 @@ int run(int argc, char** argv) {
                                     setup_deploy_hook(app, global),
                                     setup_revoke(app, global),
                                     setup_check(app, global),
-                                    setup_expiry(app, global)};
+                                    setup_expiry(app, global),
+                                    setup_store(app, global)};
     add_dump_cli_flag(app);
     try {
         app.parse(argc, argv);

@@ -30,13 +30,14 @@ end
 complete -c acmectl -f
 
 # Subcommands
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a register -d 'Create or find the ACME account for a server'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a issue -d 'Obtain a certificate and store it as a lineage'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a renew -d 'Renew the lineages that are due'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a deploy-hook -d 'Run a lineage\'s deploy hooks now, or add, remove and list them'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a revoke -d 'Revoke a lineage\'s certificate or a certificate file'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a check -d 'Check the local store\'s lineages (for monitoring)'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry' -a expiry -d 'Probe TLS servers (or read certificate files) and report when certificates expire; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a register -d 'Create or find the ACME account for a server'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a issue -d 'Obtain a certificate and store it as a lineage'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a renew -d 'Renew the lineages that are due'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a deploy-hook -d 'Run a lineage\'s deploy hooks now, or add, remove and list them'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a revoke -d 'Revoke a lineage\'s certificate or a certificate file'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a check -d 'Check the local store\'s lineages (for monitoring)'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a expiry -d 'Probe TLS servers (or read certificate files) and report when certificates expire; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a store -d 'The shared certificate store (etcd) of a fleet'
 
 # Global options: before or after the subcommand
 complete -c acmectl -s h -l help -d 'Print this help message and exit'
@@ -50,6 +51,13 @@ complete -c acmectl -l json -d 'Print the result as one JSON document on stdout'
 complete -c acmectl -s v -l verbose -d 'More progress detail, with timings (repeatable)'
 complete -c acmectl -s q -l quiet -d 'Print errors only'
 complete -c acmectl -l log-format -x -a 'text json' -d 'Format of $ACMECTL_HOME/log/acmectl.log'
+complete -c acmectl -l store -x -d 'Shared store URL: etcd://HOST:PORT[,HOST:PORT...]/PREFIX or etcds://... (default: the file store in --home)'
+complete -c acmectl -l node -x -d 'This node\'s name in etcd locks (default: the hostname)'
+complete -c acmectl -l store-key-file -r -F -d 'Fleet key file (0600) sealing private keys in etcd (store init-key)'
+complete -c acmectl -l store-ca -r -F -d 'PEM roots trusted for etcds:// endpoints'
+complete -c acmectl -l store-cert -r -F -d 'Client certificate (PEM) for etcds://'
+complete -c acmectl -l store-key -r -F -d 'Key of --store-cert (PEM)'
+complete -c acmectl -l store-credentials -x -d 'File (0600) holding etcd\'s USER:PASSWORD on one line'
 
 # register
 complete -c acmectl -n '__fish_seen_subcommand_from register' -s m -l email -x -d 'Contact e-mail address (repeatable)'
@@ -153,3 +161,9 @@ complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l concurrency -x -d
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l warn-days -x -d 'WARNING when fewer days are left'
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l crit-days -x -d 'CRITICAL when fewer days are left'
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l format -x -a 'text json prometheus nagios' -d 'Output: a table, JSON lines (as --json), Prometheus text format or one Nagios plugin line'
+
+# store
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l from -x -d 'migrate: source store, a folder or etcd[s]://...'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l to -x -d 'migrate: destination store, a folder or etcd[s]://...'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l current-only -d 'migrate: copy each lineage\'s current version only'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l new-key-file -r -F -d 'rekey: the new fleet key file'
