@@ -20,17 +20,15 @@ using acme::probe::Status;
 
 struct CheckOptions {
     std::vector<std::string> names;
+    std::vector<std::string> flag_names; // --name, for names a positional cannot carry
     int warn_days = 21;
     int crit_days = 7;
     std::string format = "text";
     bool online = false;
     bool served = false;
+    bool allow_empty = false;
     int timeout = 10;
 };
-
-nlohmann::json time_or_null(const std::optional<acme::ops::SysSeconds>& t) {
-    return t ? nlohmann::json(acme::iso8601_utc(*t)) : nlohmann::json();
-}
 
 nlohmann::json online_json(const std::optional<acme::ops::OnlineHealth>& o) {
     if (!o) {
@@ -162,25 +160,34 @@ void print_nagios(const std::vector<LineageHealth>& all, Status overall, const C
     std::cout << " |";
     for (const auto& h : all) {
         if (h.days_left) {
+            // Days have no monitoring-plugin unit: a bare number ("d" is not one).
             std::cout << " '" << acme::probe::nagios_perf_label(h.name) << "'=" << *h.days_left
-                      << "d;" << o.warn_days << ';' << o.crit_days;
+                      << ';' << o.warn_days << ';' << o.crit_days;
         }
     }
     std::cout << '\n';
 }
 
 int run_check(const GlobalOptions& g, const CheckOptions& o) {
+    if (o.crit_days > o.warn_days) {
+        throw acme::Error(acme::ErrorKind::usage, "--crit-days " + std::to_string(o.crit_days) +
+                                                      " is more than --warn-days " +
+                                                      std::to_string(o.warn_days));
+    }
     const auto store_owner = open_store(g);
     const acme::store::Store& store = *store_owner;
     acme::probe::Thresholds thresholds;
     thresholds.warn_days = o.warn_days;
     thresholds.crit_days = o.crit_days;
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    auto all = acme::ops::check_lineages(store, o.names, thresholds, now);
+    auto names = o.names;
+    names.insert(names.end(), o.flag_names.begin(), o.flag_names.end());
+    auto all = acme::ops::check_lineages(store, names, thresholds, now, o.allow_empty);
     if (o.online) {
         StderrLogger log(g);
         acme::ops::check_online(
-            store, all, [&g] { return make_transport(g); }, now, log);
+            store, all, [&g](const std::string& bundle) { return make_transport(g, bundle); }, now,
+            log);
     }
     if (o.served) {
         acme::ops::ServedOptions served;
@@ -215,6 +222,9 @@ Command setup_check(CLI::App& app, const GlobalOptions& global) {
     auto o = std::make_shared<CheckOptions>();
     auto* sub = app.add_subcommand("check", "Check the local store's lineages (for monitoring)");
     sub->add_option("names", o->names, "Lineages to check (default: all)");
+    sub->add_option("--name", o->flag_names,
+                    "Check this lineage (repeatable; like a positional name, also for one "
+                    "that begins with '-')");
     sub->add_option("--warn-days", o->warn_days, "WARNING when fewer days are left")
         ->check(CLI::Range(0, 3650))
         ->capture_default_str();
@@ -232,12 +242,18 @@ Command setup_check(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::Range(1, 300))
         ->capture_default_str()
         ->needs(served);
-    // Monitoring-plugin convention: a check that cannot run is UNKNOWN (3).
+    sub->add_flag("--allow-empty", o->allow_empty,
+                  "A store without lineages is OK (default: UNKNOWN, it may be the wrong store)");
+    // Monitoring-plugin convention: a check that cannot run is UNKNOWN (3),
+    // and Nagios wants its one status line on stdout even then.
     return {sub, [&global, o] {
                 try {
                     return run_check(global, *o);
                 } catch (const acme::Error& e) {
                     std::cerr << "acmectl: " << e.what() << '\n';
+                    if (o->format == "nagios" && !global.json) {
+                        std::cout << "CHECK UNKNOWN - " << e.what() << '\n';
+                    }
                     return static_cast<int>(Status::unknown);
                 }
             }};

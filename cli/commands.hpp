@@ -15,6 +15,9 @@ Command setup_revoke(CLI::App& app, const GlobalOptions& global);
 Command setup_check(CLI::App& app, const GlobalOptions& global);
 Command setup_expiry(CLI::App& app, const GlobalOptions& global);
 Command setup_store(CLI::App& app, const GlobalOptions& global);
+Command setup_list(CLI::App& app, const GlobalOptions& global);
+Command setup_delete(CLI::App& app, const GlobalOptions& global);
+Command setup_import(CLI::App& app, const GlobalOptions& global);
 
 // The names --key-type accepts, in --help order.
 std::vector<std::string> key_type_names();

@@ -20,9 +20,9 @@ namespace {
 constexpr std::array<std::string_view, 10> k_global_keys{
     "server",   "home",      "ca-bundle",  "store",     "node",
     "store-ca", "store-cert", "store-key", "store-credentials", "store-key-file"};
-constexpr std::array<std::string_view, 8> k_command_keys{"email",     "key-type",     "pre-hook",
-                                                         "post-hook", "failure-hook", "deploy-hook",
-                                                         "key-group", "keep-versions"};
+constexpr std::array<std::string_view, 10> k_command_keys{
+    "email",       "key-type",  "pre-hook",      "post-hook", "failure-hook",
+    "deploy-hook", "key-group", "keep-versions", "warn-days", "crit-days"};
 
 bool contains(const auto& list, std::string_view key) {
     return std::find(list.begin(), list.end(), key) != list.end();
@@ -47,6 +47,9 @@ class Scanner {
     bool at_end() const { return m_pos >= m_text.size(); }
     char peek() const { return at_end() ? '\0' : m_text[m_pos]; }
     char take() {
+        if (at_end()) {
+            fail("unexpected end of file"); // never read past the text
+        }
         const char c = m_text[m_pos++];
         m_line += c == '\n' ? 1 : 0;
         return c;
@@ -84,8 +87,7 @@ class Scanner {
     }
     std::string take_word() {
         std::string word;
-        while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '-' ||
-               peek() == '_') {
+        while (std::isalnum(static_cast<unsigned char>(peek())) || peek() == '-' || peek() == '_') {
             word += take();
         }
         return word;
@@ -99,12 +101,19 @@ class Scanner {
 };
 
 char unescape(Scanner& s) {
+    if (s.at_end()) {
+        s.fail("unterminated string (a backslash ends the file)");
+    }
     switch (const char c = s.take()) {
     case '"':
-    case '\\': return c;
-    case 'n': return '\n';
-    case 't': return '\t';
-    default: s.fail(std::string("unknown escape \\") + c + " in a string");
+    case '\\':
+        return c;
+    case 'n':
+        return '\n';
+    case 't':
+        return '\t';
+    default:
+        s.fail(std::string("unknown escape \\") + c + " in a string");
     }
 }
 
@@ -124,8 +133,8 @@ std::string quoted(Scanner& s) {
 
 std::string bare(Scanner& s) {
     std::string value;
-    for (char c = s.peek(); !s.at_end() && std::string_view(" \t\r\n#,[]\"'").find(c) ==
-                                               std::string_view::npos;
+    for (char c = s.peek();
+         !s.at_end() && std::string_view(" \t\r\n#,[]\"'").find(c) == std::string_view::npos;
          c = s.peek()) {
         value += s.take();
     }
@@ -192,8 +201,8 @@ ConfigEntry key_value(Scanner& s, const std::string& section) {
 void add_entry(std::vector<ConfigEntry>& entries, ConfigEntry entry) {
     for (const auto& e : entries) {
         if (e.section == entry.section && e.key == entry.key) {
-            throw ConfigFileError(entry.origin + ": duplicate key '" + entry.key + "' (first set at " +
-                                  e.origin + ")");
+            throw ConfigFileError(entry.origin + ": duplicate key '" + entry.key +
+                                  "' (first set at " + e.origin + ")");
         }
     }
     entries.push_back(std::move(entry));
@@ -253,8 +262,8 @@ void check_section(CLI::App& app, const ConfigEntry& section) {
 void check_entry(CLI::App& app, const ConfigEntry& e, bool store_file) {
     if (e.section.empty()) {
         if (!contains(k_global_keys, e.key) && !contains(k_command_keys, e.key)) {
-            throw ConfigFileError(e.origin + ": unknown key '" + e.key + "' (known: " +
-                                  known_keys() + ")");
+            throw ConfigFileError(e.origin + ": unknown key '" + e.key +
+                                  "' (known: " + known_keys() + ")");
         }
         if (store_file && e.key == "home") {
             throw ConfigFileError(e.origin + ": 'home' cannot be set in the store's own " +
@@ -371,9 +380,8 @@ std::string config_key(const CLI::Option& opt) {
 
 void apply_config_files(CLI::App& app, GlobalOptions& global) {
     Layers layers;
-    layers.system = global.config.empty()
-                        ? read_layer(app, k_system_config_file, false, false)
-                        : read_layer(app, global.config, true, false);
+    layers.system = global.config.empty() ? read_layer(app, k_system_config_file, false, false)
+                                          : read_layer(app, global.config, true, false);
     // The system file may move the store, and with it the store's own file.
     const auto globals = own_options(app);
     apply_layers(globals, "", layers, "home");

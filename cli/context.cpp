@@ -1,12 +1,16 @@
 #include "context.hpp"
 
 #include "acme/server_alias.hpp"
+#include "common/error.hpp"
+#include "common/time_format.hpp"
 #include "run_log.hpp"
 #include "store/open_store.hpp"
+#include "usage_hints.hpp"
 #include "value_sets.hpp"
 
 #include <cstdlib>
 #include <iostream>
+#include <pwd.h>
 #include <unistd.h>
 
 namespace acmectl {
@@ -41,9 +45,10 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
     g->add_option("--server", o.server,
                   "ACME directory URL, or letsencrypt, letsencrypt-staging, zerossl, google, "
                   "google-staging, buypass, buypass-staging (zerossl and google require EAB "
-                  "credentials: register --eab-kid --eab-hmac-key)")
+                  "credentials: register --eab-kid --eab-hmac-key-file)")
         ->envname("ACMECTL_SERVER")
         ->check(value_sets::suggest(value_sets::server_aliases()))
+        ->check(https_directory())
         ->capture_default_str();
     g->add_option("--config", o.config,
                   "Read defaults from FILE instead of "
@@ -52,7 +57,9 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
         ->check(CLI::ExistingFile);
     g->add_flag("--insecure", o.insecure,
                 "Do not verify the CA's HTTPS certificate (testing only)");
-    g->add_flag("--json", o.json, "Print the result as one JSON document on stdout");
+    g->add_flag("--json", o.json,
+                "Print the result as JSON on stdout: one document (expiry: one JSON object per "
+                "line)");
     g->add_flag("-v,--verbose", o.verbose, "More progress detail, with timings (repeatable)");
     g->add_flag("-q,--quiet", o.quiet, "Print errors only");
     g->add_option("--log-format", o.log_format, "Format of $ACMECTL_HOME/log/acmectl.log")
@@ -60,6 +67,25 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
         ->capture_default_str();
     add_store_options(*g, o);
 }
+
+namespace {
+
+// $HOME, else the passwd entry (cron and `env -i` leave HOME unset): never
+// the current folder, which would scatter stores wherever acmectl ran.
+std::filesystem::path user_home() {
+    if (const char* home = std::getenv("HOME"); home && *home == '/') {
+        return home;
+    }
+    if (const auto* pw = ::getpwuid(::geteuid()); pw && pw->pw_dir && *pw->pw_dir == '/') {
+        return pw->pw_dir;
+    }
+    throw acme::Error(acme::ErrorKind::usage,
+                      "no home folder for user " + std::to_string(::geteuid()) +
+                          " (HOME is unset and the passwd entry names none): pass --home DIR "
+                          "or set ACMECTL_HOME");
+}
+
+} // namespace
 
 std::filesystem::path resolve_home(const GlobalOptions& o) {
     if (!o.home.empty()) {
@@ -71,17 +97,17 @@ std::filesystem::path resolve_home(const GlobalOptions& o) {
     if (const char* xdg = std::getenv("XDG_STATE_HOME"); xdg && *xdg == '/') {
         return std::filesystem::path(xdg) / "acmectl";
     }
-    const char* home = std::getenv("HOME");
-    return std::filesystem::path(home ? home : ".") / ".local/state/acmectl";
+    return user_home() / ".local/state/acmectl";
 }
 
 std::string resolve_server_url(const GlobalOptions& o) {
     return acme::resolve_server(o.server);
 }
 
-std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& o) {
+std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& o,
+                                                       const std::string& ca_bundle) {
     acme::http::ClientOptions options;
-    options.ca_bundle = o.ca_bundle;
+    options.ca_bundle = o.ca_bundle.empty() ? ca_bundle : o.ca_bundle;
     options.insecure = o.insecure;
     return std::make_unique<acme::http::CurlClient>(options);
 }
@@ -127,6 +153,10 @@ void StderrLogger::log(acme::LogLevel level, const std::string& message) {
 
 void print_json(const nlohmann::json& doc) {
     std::cout << doc.dump(2) << std::endl;
+}
+
+nlohmann::json time_or_null(const std::optional<std::chrono::sys_seconds>& t) {
+    return t ? nlohmann::json(acme::iso8601_utc(*t)) : nlohmann::json();
 }
 
 } // namespace acmectl

@@ -2,6 +2,10 @@
 // transport, the stderr logger and JSON printing.
 #pragma once
 
+#include "common/log.hpp"
+#include "http/curl_client.hpp"
+#include "store/store.hpp"
+
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
@@ -9,11 +13,8 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
-
-#include "common/log.hpp"
-#include "http/curl_client.hpp"
-#include "store/store.hpp"
 
 namespace acmectl {
 
@@ -52,7 +53,10 @@ void add_global_options(CLI::App& app, GlobalOptions& options);
 std::filesystem::path resolve_home(const GlobalOptions& options);
 // The directory URL of --server (alias or URL). Throws acme::Error(usage).
 std::string resolve_server_url(const GlobalOptions& options);
-std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& options);
+// ca_bundle: roots to trust when the run was given none (--ca-bundle and
+// acmectl.conf win), e.g. the bundle a lineage was issued with.
+std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& options,
+                                                       const std::string& ca_bundle = "");
 // The store the global options name (--store, else the file store in resolve_home).
 std::unique_ptr<acme::store::Store> open_store(const GlobalOptions& options);
 // The same for another store URL (store migrate --from/--to).
@@ -73,5 +77,7 @@ class StderrLogger : public acme::Logger {
 };
 
 void print_json(const nlohmann::json& doc);
+// An ISO 8601 UTC string, or null.
+nlohmann::json time_or_null(const std::optional<std::chrono::sys_seconds>& t);
 
 } // namespace acmectl

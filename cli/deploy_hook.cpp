@@ -123,6 +123,18 @@ int verify_now(const GlobalOptions& g, const acme::store::Store& store, const De
     return result.ok ? 0 : 1;
 }
 
+// What state.json's last_deploy_error becomes after this run ("" = it worked).
+std::string deploy_error(const std::vector<acme::ops::HookReport>& reports,
+                         const nlohmann::json& out) {
+    for (const auto& r : reports) {
+        if (!r.ok) {
+            return r.hook + ": " + r.error;
+        }
+    }
+    return out.value("served_ok", true) ? ""
+                                        : out.value("error", std::string("served check failed"));
+}
+
 int run_now(const GlobalOptions& g, const acme::store::Store& store, const DeployHookOptions& o) {
     StderrLogger log(g);
     acme::ops::read_lineage_hooks(store, o.name); // clear error for an unknown lineage
@@ -145,6 +157,7 @@ int run_now(const GlobalOptions& g, const acme::store::Store& store, const Deplo
     const int status = !acme::ops::all_ok(reports) ? 1
                        : o.verify.verify           ? verify_now(g, store, o, log, out)
                                                    : 0;
+    acme::ops::record_deploy_outcome(store, o.name, deploy_error(reports, out));
     if (g.json) {
         print_json(out);
     }
@@ -152,6 +165,9 @@ int run_now(const GlobalOptions& g, const acme::store::Store& store, const Deplo
 }
 
 int run_deploy_hook(const GlobalOptions& g, const DeployHookOptions& o) {
+    if (o.name.empty()) {
+        throw CLI::RequiredError("a lineage name (NAME or --name NAME)");
+    }
     const auto store_owner = open_store(g);
     const acme::store::Store& store = *store_owner;
     if (o.list) {
@@ -182,7 +198,11 @@ Command setup_deploy_hook(CLI::App& app, const GlobalOptions& global) {
     auto o = std::make_shared<DeployHookOptions>();
     auto* sub = app.add_subcommand(
         "deploy-hook", "Run a lineage's deploy hooks now, or add, remove and list them");
-    sub->add_option("name", o->name, "Lineage name")->required();
+    auto* positional = sub->add_option("name", o->name, "Lineage name");
+    auto* name_flag = sub->add_option("--name", o->name,
+                                      "The same as the positional name (also for a name that "
+                                      "begins with '-')");
+    name_flag->excludes(positional);
     auto* add = sub->add_option("--add", o->add, "Add a command (split like a shell, no shell)");
     auto* remove = sub->add_option("--remove", o->remove, "Remove hook number N (see --list)")
                        ->check(CLI::PositiveNumber);

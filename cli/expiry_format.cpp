@@ -1,11 +1,11 @@
 #include "expiry_format.hpp"
 
+#include "common/time_format.hpp"
+
 #include <algorithm>
 #include <iomanip>
 #include <nlohmann/json.hpp>
 #include <sstream>
-
-#include "common/time_format.hpp"
 
 namespace acmectl {
 
@@ -36,17 +36,19 @@ std::string reason(const ExpiryRow& row, const ExpiryReport& report) {
         return r.error_kind + ": " + r.error;
     }
     const long long days = days_of(r, report);
-    std::string text = days > 0    ? "expires in " + plural_days(days)
-                       : days < 0  ? "expired " + plural_days(-days) + " ago"
+    std::string text = days > 0                        ? "expires in " + plural_days(days)
+                       : days < 0                      ? "expired " + plural_days(-days) + " ago"
                        : r.leaf.not_after > report.now ? "expires within a day"
-                                                        : "expired less than a day ago";
+                                                       : "expired less than a day ago";
     if (!r.verified) {
         text += "; not verified: " + r.verify_error;
     }
     return text;
 }
 
-std::string label_of(const ProbeResult& r) { return r.target.input; }
+std::string label_of(const ProbeResult& r) {
+    return r.target.input;
+}
 
 nlohmann::json certificate_json(const ProbeResult& r, const ExpiryReport& report) {
     nlohmann::json j;
@@ -111,7 +113,9 @@ const Metric k_metrics[] = {
     {"acmectl_probe_success", "Whether a certificate was obtained from the target (1) or not (0).",
      false, [](const ExpiryRow& row) { return row.result->ok ? 1.0 : 0.0; }},
     {"acmectl_probe_duration_seconds", "How long probing the target took, in seconds.", false,
-     [](const ExpiryRow& row) { return static_cast<double>(row.result->duration.count()) / 1000.0; }},
+     [](const ExpiryRow& row) {
+         return static_cast<double>(row.result->duration.count()) / 1000.0;
+     }},
     {"acmectl_cert_not_after_timestamp_seconds",
      "The leaf certificate's notAfter, in seconds since the Unix epoch.", true,
      [](const ExpiryRow& row) { return seconds_since_epoch(row.result->leaf.not_after); }},
@@ -184,8 +188,9 @@ void print_table(std::ostream& out, const ExpiryReport& report) {
         width = std::max(width, label_of(*row.result).size());
     }
     out << std::left << std::setw(10) << "STATUS" << std::setw(static_cast<int>(width) + 2)
-        << "TARGET" << std::right << std::setw(5) << "DAYS" << "  " << std::left
-        << std::setw(22) << "NOT AFTER" << "DETAIL\n";
+        << "TARGET" << std::right << std::setw(5) << "DAYS"
+        << "  " << std::left << std::setw(22) << "NOT AFTER"
+        << "DETAIL\n";
     for (const auto& row : report.rows) {
         const ProbeResult& r = *row.result;
         const std::string days = r.ok ? std::to_string(days_of(r, report)) : "-";
@@ -225,7 +230,7 @@ void print_nagios(std::ostream& out, const ExpiryReport& report) {
     for (const auto& row : report.rows) {
         if (row.result->ok) {
             perfdata += " '" + acme::probe::nagios_perf_label(label_of(*row.result)) +
-                        "'=" + std::to_string(days_of(*row.result, report)) + "d;" +
+                        "'=" + std::to_string(days_of(*row.result, report)) + ";" +
                         std::to_string(report.thresholds.warn_days) + ";" +
                         std::to_string(report.thresholds.crit_days);
         }

@@ -10,6 +10,7 @@
 #include "served_format.hpp"
 #include "store/group.hpp"
 #include "store/store.hpp"
+#include "usage_hints.hpp"
 #include "value_sets.hpp"
 
 #include <filesystem>
@@ -37,9 +38,11 @@ struct IssueOptions {
     int tls_port = 443;
     std::string tls_address;
     bool manual = false;
+    bool manual_dns = false;
     std::string profile;
     std::string csr;
     std::string key_type = "ec256";
+    bool key_type_given = false; // on the command line or in acmectl.conf
     bool reuse_key = false;
     std::string preferred_chain;
     bool force = false;
@@ -52,16 +55,17 @@ struct IssueOptions {
     std::optional<int> keep_versions;     // nullopt = the lineage's
 };
 
-// --manual: the instructions go to stderr, Enter on the terminal confirms.
-acme::challenge::ManualPrompt terminal_prompt() {
+// --manual, --manual-dns: the instructions go to stderr, Enter on the terminal confirms.
+acme::challenge::ManualPrompt terminal_prompt(const std::string& kind) {
     if (::isatty(STDIN_FILENO) != 1) {
         throw acme::Error(acme::ErrorKind::usage,
-                          "--manual needs a terminal on stdin to confirm the challenge files");
+                          "--" + kind + " needs a terminal on stdin to confirm the challenge " +
+                              (kind == "manual" ? "files" : "records"));
     }
     acme::challenge::ManualPrompt prompt;
     prompt.show = [](const std::string& instructions) { std::cerr << '\n' << instructions; };
     prompt.confirm = [] {
-        std::cerr << "Press Enter when the file(s) are in place (Ctrl-D aborts): " << std::flush;
+        std::cerr << "Press Enter when they are in place (Ctrl-D aborts): " << std::flush;
         std::string line;
         const bool confirmed = static_cast<bool>(std::getline(std::cin, line));
         std::cerr << '\n';
@@ -86,11 +90,15 @@ std::string solver_kind(const IssueOptions& o) {
     if (o.manual) {
         return "manual";
     }
+    if (o.manual_dns) {
+        return "manual-dns";
+    }
     if (o.standalone) {
         return "standalone";
     }
     throw CLI::ValidationError("choose how to answer the challenges: --standalone, --webroot DIR, "
-                               "--dns-hook CMD, --dns-rfc2136 SERVER, --alpn or --manual");
+                               "--dns-hook CMD, --dns-rfc2136 SERVER, --alpn, --manual or "
+                               "--manual-dns");
 }
 
 acme::ops::SolverConfig solver_config(const IssueOptions& o) {
@@ -108,13 +116,13 @@ acme::ops::SolverConfig solver_config(const IssueOptions& o) {
     s.tsig_key = o.tsig_key.empty() ? "" : std::filesystem::absolute(o.tsig_key).string();
     s.tls_port = o.tls_port;
     s.tls_address = o.tls_address;
-    if (s.kind == "manual") {
-        s.manual = terminal_prompt();
+    if (s.kind == "manual" || s.kind == "manual-dns") {
+        s.manual = terminal_prompt(s.kind);
     }
-    const bool dns = s.kind == "dns-hook" || s.kind == "dns-rfc2136";
+    const bool dns = s.kind == "dns-hook" || s.kind == "dns-rfc2136" || s.kind == "manual-dns";
     if (!dns && (o.dns_wait != 0 || !o.dns_resolver.empty())) {
         throw CLI::ValidationError(
-            "--dns-wait and --dns-resolver need --dns-hook or --dns-rfc2136");
+            "--dns-wait and --dns-resolver need --dns-hook, --dns-rfc2136 or --manual-dns");
     }
     if (o.dns_wait >= o.timeout) {
         throw CLI::ValidationError("--dns-wait " + std::to_string(o.dns_wait) +
@@ -130,8 +138,12 @@ acme::ops::IssueRequest make_request(const GlobalOptions& g, const IssueOptions&
     r.names = o.domains;
     r.lineage_name = o.name;
     r.key_type = *acme::crypto::parse_key_type(o.key_type);
+    r.key_type_given = o.key_type_given;
     r.reuse_key = o.reuse_key;
     r.csr_path = o.csr;
+    if (!g.ca_bundle.empty()) { // kept in config.json: the timer's renew must trust it too
+        r.ca_bundle = std::filesystem::absolute(g.ca_bundle).lexically_normal().string();
+    }
     r.preferred_chain = o.preferred_chain;
     r.profile = o.profile;
     r.force = o.force;
@@ -184,6 +196,7 @@ nlohmann::json to_json(const acme::ops::IssueResult& r) {
             {"version", r.version},
             {"due", acme::iso8601_utc(r.due)},
             {"elapsed_ms", r.elapsed.count()},
+            {"hooks", hooks_json(r.hooks)},
             {"paths", paths}};
 }
 
@@ -197,6 +210,9 @@ void print_text(const acme::ops::IssueResult& r) {
     std::cout << "Issued " << r.name << " version " << r.version << " for " << r.domains.size()
               << " name(s), expires " << acme::iso8601_utc(r.cert.not_after) << "\n  "
               << r.dir.string() << "/fullchain.pem\n";
+    for (const auto& h : r.hooks) {
+        std::cout << "  deploy step " << h.hook << (h.ok ? ": ok" : ": FAILED, " + h.error) << '\n';
+    }
 }
 
 int run_issue(const GlobalOptions& g, const IssueOptions& o) {
@@ -217,7 +233,8 @@ int run_issue(const GlobalOptions& g, const IssueOptions& o) {
     } else if (!g.quiet) {
         print_text(result);
     }
-    return 0;
+    // The certificate is saved either way; a failed deploy step is the exit status.
+    return acme::ops::all_ok(result.hooks) ? 0 : 1;
 }
 
 // dns-01 by hook or RFC 2136, tls-alpn-01 and the manual solver; exactly one solver may be chosen.
@@ -249,7 +266,10 @@ void add_other_solvers(CLI::App& sub, IssueOptions& o, std::vector<CLI::Option*>
         ->needs(alpn);
     auto* manual =
         sub.add_flag("--manual", o.manual, "Show which http-01 file to create and wait for Enter");
-    solvers.insert(solvers.end(), {dns_hook, rfc2136, alpn, manual});
+    auto* manual_dns = sub.add_flag("--manual-dns", o.manual_dns,
+                                    "Show which dns-01 TXT records to create and wait for Enter "
+                                    "(one-off wildcards; cannot renew unattended)");
+    solvers.insert(solvers.end(), {dns_hook, rfc2136, alpn, manual, manual_dns});
     for (auto* a : solvers) {
         for (auto* b : solvers) {
             if (a != b) {
@@ -290,8 +310,10 @@ Command setup_issue(CLI::App& app, const GlobalOptions& global) {
     auto o = std::make_shared<IssueOptions>();
     auto* sub = app.add_subcommand("issue", "Obtain a certificate and store it as a lineage");
     sub->add_option("-d,--domain", o->domains,
-                    "Name to certify (repeatable; DNS name, *.wildcard "
-                    "or IP address)");
+                    "Name to certify (repeatable, or comma-separated; DNS name, *.wildcard "
+                    "or IP address)")
+        ->delimiter(',')
+        ->check(ascii_name());
     sub->add_option("--name", o->name, "Lineage name (default: the first name)");
     auto* standalone =
         sub->add_flag("--standalone", o->standalone, "Answer http-01 with a built-in server");
@@ -307,6 +329,7 @@ Command setup_issue(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::ExistingFile);
     sub->add_option("--key-type", o->key_type, "Certificate key type")
         ->check(value_sets::one_of(value_sets::key_types()))
+        ->each([o](const std::string&) { o->key_type_given = true; })
         ->capture_default_str();
     sub->add_flag("--reuse-key", o->reuse_key, "Keep the lineage's current key");
     sub->add_option("--preferred-chain", o->preferred_chain,
@@ -319,8 +342,9 @@ Command setup_issue(CLI::App& app, const GlobalOptions& global) {
         ->capture_default_str();
     sub->add_option("-m,--email", o->emails, "Contact e-mail when registering on the fly");
     sub->add_flag("--agree-tos", o->agree_tos, "Register on the fly, agreeing to the CA's terms");
-    sub->add_option("--deploy-hook", o->deploy_hooks,
-                    "Command run after each renewal of this lineage (repeatable; no shell)");
+    sub->add_option(
+        "--deploy-hook", o->deploy_hooks,
+        "Command run after this issuance and each renewal of this lineage (repeatable; no shell)");
     add_endpoint_flags(*sub, o->endpoints);
     add_storage_options(*sub, *o);
     return {sub, [&global, o] { return run_issue(global, *o); }};

@@ -1,14 +1,18 @@
 // acmectl: parse flags, run one subcommand, map its outcome to an exit status.
 // The one top-level catch and the one table from error kind to exit status.
 #include <iostream>
+#include <string_view>
+#include <sys/stat.h>
 
 #include "acme/problem.hpp"
+#include "challenge/responder_child.hpp"
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "common/version.hpp"
 #include "config_file.hpp"
 #include "dump_cli.hpp"
 #include "run_log.hpp"
+#include "usage_hints.hpp"
 #include "value_sets.hpp"
 
 namespace acmectl {
@@ -43,7 +47,11 @@ int run(int argc, char** argv) {
                                     setup_revoke(app, global),
                                     setup_check(app, global),
                                     setup_expiry(app, global),
-                                    setup_store(app, global)};
+                                    setup_store(app, global),
+
+                                    setup_list(app, global),
+                                    setup_delete(app, global),
+                                    setup_import(app, global)};
     add_dump_cli_flag(app);
     try {
         app.parse(argc, argv);
@@ -51,7 +59,7 @@ int run(int argc, char** argv) {
         if (e.get_exit_code() == 0) {
             return app.exit(e);
         }
-        std::cerr << "acmectl: " << e.what() << "\nRun 'acmectl --help' for usage.\n";
+        std::cerr << usage_message(app, e);
         return k_exit_usage;
     }
     apply_config_files(app, global); // throws ConfigFileError (exit 64)
@@ -70,6 +78,14 @@ std::vector<std::string> key_type_names() { return value_sets::key_types().value
 } // namespace acmectl
 
 int main(int argc, char** argv) {
+    // Whatever umask cron or a shell left: nothing acmectl creates is open to
+    // others unless its code sets a wider mode on purpose (certificates 0644,
+    // webroot tokens, --mode of install steps, the store's folders).
+    ::umask(077);
+    // The unprivileged challenge server this program starts as root
+    // (src/challenge/responder_child.hpp): not a command a user types.
+    if (argc == 3 && std::string_view(argv[1]) == acme::challenge::k_responder_argument)
+        return acme::challenge::run_responder(argv[2]);
     try {
         return acmectl::run(argc, argv);
     } catch (const CLI::Error& e) {

@@ -53,22 +53,6 @@ std::string line_for(const acme::ops::LineageReport& r) {
     return r.name;
 }
 
-nlohmann::json hooks_json(const std::vector<acme::ops::HookReport>& hooks) {
-    auto out = nlohmann::json::array();
-    for (const auto& h : hooks) {
-        out.push_back({{"command", h.hook},
-                       {"ok", h.ok},
-                       {"exit_code", h.exit_code},
-                       {"duration_ms", h.duration.count()},
-                       {"error", h.error.empty() ? nlohmann::json() : nlohmann::json(h.error)}});
-    }
-    return out;
-}
-
-nlohmann::json time_or_null(const std::optional<acme::ops::SysSeconds>& t) {
-    return t ? nlohmann::json(acme::iso8601_utc(*t)) : nlohmann::json();
-}
-
 nlohmann::json lineage_json(const acme::ops::LineageReport& r) {
     const bool failed = acme::ops::counts_as_failed(r);
     return {{"name", r.name},
@@ -102,8 +86,9 @@ nlohmann::json to_json(const acme::ops::RenewSummary& s) {
     return {{"lineages", lineages}, {"hooks", hooks_json(s.run_hooks)}, {"totals", totals}};
 }
 
-// 1 when anything failed for good, 75 when every failure may pass by itself.
-int exit_status(const acme::ops::RenewSummary& s) {
+// 1 when anything failed for good, 75 when every failure may pass by itself
+// (also a lineage named with --name that another process holds: not renewed).
+int exit_status(const acme::ops::RenewSummary& s, bool named) {
     bool failed = false;
     bool permanent = false;
     for (const auto& r : s.lineages) {
@@ -111,6 +96,7 @@ int exit_status(const acme::ops::RenewSummary& s) {
             failed = true;
             permanent = permanent || !r.temporary;
         }
+        failed = failed || (named && r.outcome == Outcome::locked);
     }
     for (const auto& h : s.run_hooks) {
         failed = failed || !h.ok;
@@ -149,7 +135,7 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
     const acme::store::Store& store = *store_owner;
     random_sleep(o.random_sleep);
     auto summary = acme::ops::renew_lineages(
-        store, request, [&g] { return make_transport(g); }, log);
+        store, request, [&g](const std::string& bundle) { return make_transport(g, bundle); }, log);
     if (g.json) {
         print_json(to_json(summary));
     } else {
@@ -160,7 +146,7 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
             }
         }
     }
-    return exit_status(summary);
+    return exit_status(summary, !o.names.empty());
 }
 
 } // namespace

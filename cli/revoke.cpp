@@ -1,11 +1,11 @@
 // acmectl revoke: revoke a lineage's current certificate or a certificate file.
-#include <iostream>
-
 #include "acme/client.hpp"
 #include "commands.hpp"
 #include "common/time_format.hpp"
 #include "ops/revoke_lineage.hpp"
 #include "value_sets.hpp"
+
+#include <iostream>
 
 namespace acmectl {
 
@@ -17,6 +17,17 @@ struct RevokeOptions {
     std::string key;
     std::string reason = "unspecified";
 };
+
+void print_key_notice(const std::string& name, const acme::ops::RevokeResult& result) {
+    if (result.new_key_forced) {
+        std::cout << "The key of " << name
+                  << " is compromised: its next issuance makes a new key\n";
+    }
+    if (result.reuse_key_turned_off) {
+        std::cout << "--reuse-key is now off for " << name
+                  << " until you turn it on again (issue --reuse-key --force)\n";
+    }
+}
 
 int run_revoke(const GlobalOptions& g, const RevokeOptions& o) {
     if (o.name.empty() == o.cert.empty()) {
@@ -45,10 +56,13 @@ int run_revoke(const GlobalOptions& g, const RevokeOptions& o) {
                     {"reason", o.reason},
                     {"server", result.server_url},
                     {"signed_by", result.signed_by_certificate_key ? "certificate key" : "account"},
-                    {"lineage", o.name}});
+                    {"lineage", o.name},
+                    {"new_key_forced", result.new_key_forced},
+                    {"reuse_key_turned_off", result.reuse_key_turned_off}});
     } else if (!g.quiet) {
         std::cout << "Revoked certificate " << result.cert.serial_hex << " (" << o.reason << ")"
                   << (o.name.empty() ? "" : "; renew will replace " + o.name) << '\n';
+        print_key_notice(o.name, result);
     }
     return 0;
 }
@@ -57,11 +71,17 @@ int run_revoke(const GlobalOptions& g, const RevokeOptions& o) {
 
 Command setup_revoke(CLI::App& app, const GlobalOptions& global) {
     auto o = std::make_shared<RevokeOptions>();
-    auto* sub = app.add_subcommand("revoke", "Revoke a lineage's certificate or a certificate file");
+    auto* sub =
+        app.add_subcommand("revoke", "Revoke a lineage's certificate or a certificate file");
     auto* name = sub->add_option("name", o->name, "Lineage whose current certificate to revoke");
+    auto* name_flag = sub->add_option("--name", o->name,
+                                      "The same as the positional name (also for a name that "
+                                      "begins with '-')");
+    name_flag->excludes(name);
     auto* cert = sub->add_option("--cert", o->cert, "Revoke this certificate file (PEM or DER)")
                      ->check(CLI::ExistingFile);
     name->excludes(cert);
+    name_flag->excludes(cert);
     sub->add_option("--key", o->key,
                     "Sign with the certificate's own key (when the account is lost)")
         ->check(CLI::ExistingFile);

@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "context.hpp"
+#include "store/home_check.hpp"
 
 namespace acmectl {
 
@@ -47,9 +48,13 @@ int run_logged(const Command& command, const GlobalOptions& global, int argc, ch
     if (!logged) {
         return command.run();
     }
+    // These commands write into the store and run its hooks: not from
+    // folders another local user can change.
+    const auto home = resolve_home(global);
+    acme::store::check_home_is_private(home);
     acme::log::RunLogOptions options;
     options.format = global.log_format;
-    open_run_log(resolve_home(global), name, options);
+    open_run_log(home, name, options);
     const auto started = std::chrono::steady_clock::now();
     auto elapsed = [&] {
         return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(

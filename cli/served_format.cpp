@@ -60,4 +60,16 @@ std::string served_line(const acme::ops::ServedEndpointReport& r) {
            r.verdict.message;
 }
 
+nlohmann::json hooks_json(const std::vector<acme::ops::HookReport>& hooks) {
+    auto out = nlohmann::json::array();
+    for (const auto& h : hooks) {
+        out.push_back({{"command", h.hook},
+                       {"ok", h.ok},
+                       {"exit_code", h.exit_code},
+                       {"duration_ms", h.duration.count()},
+                       {"error", h.error.empty() ? nlohmann::json() : nlohmann::json(h.error)}});
+    }
+    return out;
+}
+
 } // namespace acmectl

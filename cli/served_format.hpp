@@ -2,6 +2,7 @@
 // --endpoint and --verify-served flags, and how endpoint reports print.
 #pragma once
 
+#include "ops/deploy_lineage.hpp"
 #include "ops/served_probe.hpp"
 
 #include <CLI/CLI.hpp>
@@ -28,6 +29,8 @@ CLI::Option* add_verify_flags(CLI::App& app, VerifyFlags& flags, const std::stri
 // The parsed --endpoint values. Throws acme::Error(usage) naming a bad one.
 std::vector<acme::ops::ServedEndpoint> parse_endpoints(const EndpointFlags& flags);
 
+// The deploy steps' reports, as renew and issue print them in --json.
+nlohmann::json hooks_json(const std::vector<acme::ops::HookReport>& hooks);
 nlohmann::json endpoint_json(const acme::ops::ServedEndpoint& endpoint);
 nlohmann::json served_json(const std::vector<acme::ops::ServedEndpointReport>& reports);
 // "127.0.0.1:8443 (sni a.example): current, serves the current certificate (version 2)"

@@ -13,7 +13,8 @@ set(CMAKE_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
 # Debian wants man pages and changelogs compressed with gzip -9n (no timestamp).
 set(acmectl_man_pages
   acmectl.1 acmectl-register.1 acmectl-issue.1 acmectl-renew.1 acmectl-deploy-hook.1
-  acmectl-revoke.1 acmectl-check.1 acmectl-expiry.1 acmectl-store.1 acmectl.conf.5)
+  acmectl-revoke.1 acmectl-check.1 acmectl-expiry.1 acmectl-list.1 acmectl-delete.1
+  acmectl-import.1 acmectl-store.1 acmectl.conf.5)
 set(acmectl_gzipped)
 foreach(file IN LISTS acmectl_man_pages ITEMS changelog)
   if(file STREQUAL "changelog")
@@ -43,6 +44,18 @@ if(ACMECTL_SYSTEMD_UNIT_DIR)
           DESTINATION ${ACMECTL_SYSTEMD_UNIT_DIR})
 endif()
 install(FILES packaging/cron/acmectl RENAME acmectl.cron DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+# Conffiles (packaging/deb/conffiles): the cron job does nothing where systemd
+# runs (the timer renews there), as certbot's package does; the example
+# acmectl.conf sets nothing.
+install(FILES packaging/cron/acmectl DESTINATION /etc/cron.d)
+install(FILES packaging/deb/acmectl.conf DESTINATION /etc/acmectl)
+# Debian's dh_strip drops .comment (compiler versions) from binaries; so do we.
+install(CODE "execute_process(COMMAND objcopy --remove-section=.comment
+                              \$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/acmectl
+                              RESULT_VARIABLE rc)
+              if(rc)
+                message(FATAL_ERROR \"objcopy --remove-section=.comment failed\")
+              endif()")
 install(FILES packaging/deb/copyright ${PROJECT_BINARY_DIR}/gz/changelog.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
@@ -59,12 +72,19 @@ set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS ca-certificates)
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS bind9-dnsutils) # nsupdate for --dns-rfc2136
+# Maintainer scripts as dh_installsystemd writes them: the renew timer is
+# enabled and started on install (a local disable survives upgrades).
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+    ${PROJECT_SOURCE_DIR}/packaging/deb/postinst ${PROJECT_SOURCE_DIR}/packaging/deb/prerm
+    ${PROJECT_SOURCE_DIR}/packaging/deb/postrm ${PROJECT_SOURCE_DIR}/packaging/deb/conffiles)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # CPack puts CPACK_PACKAGE_DESCRIPTION_SUMMARY in front of the long description.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "acmectl is a client for ACME (RFC 8555) certificate authorities such as
 Let's Encrypt. It registers accounts, issues certificates through the
-http-01 challenge (webroot or a built-in server), keeps them in a local
+http-01 challenge (webroot or a built-in server), dns-01 (a hook program
+or RFC 2136 dynamic updates) and tls-alpn-01, keeps them in a local
 store, renews them from a systemd timer or cron with exponential backoff
 and ARI (RFC 9773), deploys them with install steps and hooks that keep
 certbot's hook variables, and reports certificate expiry as text, JSON,

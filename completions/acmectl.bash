@@ -31,14 +31,17 @@ _acmectl_reply() { # COMPGEN-ARGS...: COMPREPLY from compgen ... -- "$cur"
 
 _acmectl_options() { # CMD: the flags CMD takes (global ones included)
     case $1 in
-        register) echo "-h --help -m --email --agree-tos --key-type --eab-kid --eab-hmac-key --show --update-email --rollover-key --deactivate --yes --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        issue) echo "-h --help -d --domain --name --standalone --http-port --http-address --webroot --dns-hook --dns-rfc2136 --tsig-key --dns-rfc2136-zone --dns-wait --dns-resolver --alpn --tls-port --tls-address --manual --csr --key-type --reuse-key --preferred-chain --profile --force --timeout -m --email --agree-tos --deploy-hook --endpoint --endpoint-sni --key-group --keep-versions --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        register) echo "-h --help -m --email --agree-tos --key-type --eab-kid --eab-hmac-key --eab-hmac-key-file --show --update-email --rollover-key --deactivate --yes --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        issue) echo "-h --help -d --domain --name --standalone --http-port --http-address --webroot --dns-hook --dns-rfc2136 --tsig-key --dns-rfc2136-zone --dns-wait --dns-resolver --alpn --tls-port --tls-address --manual --manual-dns --csr --key-type --reuse-key --preferred-chain --profile --force --timeout -m --email --agree-tos --deploy-hook --endpoint --endpoint-sni --key-group --keep-versions --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         renew) echo "-h --help --name --days --force --dry-run --parallel --random-sleep --pre-hook --post-hook --failure-hook --run-deploy-hooks --hook-timeout --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        deploy-hook) echo "-h --help --add --remove --list --install-to --what --mode --owner --timeout --endpoint --endpoint-sni --remove-endpoint --clear-endpoints --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        revoke) echo "-h --help --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        check) echo "-h --help --warn-days --crit-days --online --format --served --timeout --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        deploy-hook) echo "-h --help --name --add --remove --list --install-to --what --mode --owner --timeout --endpoint --endpoint-sni --remove-endpoint --clear-endpoints --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        revoke) echo "-h --help --name --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        check) echo "-h --help --name --warn-days --crit-days --online --format --served --timeout --allow-empty --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         expiry) echo "-h --help -f --file --cert --sni --connect-to --starttls --timeout --concurrency --warn-days --crit-days --format --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         store) echo "-h --help --from --to --current-only --new-key-file --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        list) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        delete) echo "-h --help -y --yes --revoke --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        import) echo "-h --help --from-certbot --apply --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         *) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
     esac
 }
@@ -49,6 +52,7 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         register:--key-type) _acmectl_reply -W "ec256 ec384 rsa2048 rsa3072 rsa4096" ;;
         register:--eab-kid) COMPREPLY=() ;;
         register:--eab-hmac-key) COMPREPLY=() ;;
+        register:--eab-hmac-key-file) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         register:--update-email) COMPREPLY=() ;;
         issue:-d | issue:--domain) COMPREPLY=() ;;
         issue:--name) _acmectl_reply -W "$(_acmectl_lineages)" ;;
@@ -83,6 +87,7 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         renew:--failure-hook) COMPREPLY=() ;;
         renew:--hook-timeout) COMPREPLY=() ;;
         renew:--verify-wait) COMPREPLY=() ;;
+        deploy-hook:--name) COMPREPLY=() ;;
         deploy-hook:--add) COMPREPLY=() ;;
         deploy-hook:--remove) COMPREPLY=() ;;
         deploy-hook:--install-to) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
@@ -94,9 +99,11 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         deploy-hook:--endpoint-sni) COMPREPLY=() ;;
         deploy-hook:--remove-endpoint) COMPREPLY=() ;;
         deploy-hook:--verify-wait) COMPREPLY=() ;;
+        revoke:--name) COMPREPLY=() ;;
         revoke:--cert) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         revoke:--key) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         revoke:--reason) _acmectl_reply -W "unspecified keyCompromise affiliationChanged superseded cessationOfOperation" ;;
+        check:--name) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         check:--warn-days) COMPREPLY=() ;;
         check:--crit-days) COMPREPLY=() ;;
         check:--format) _acmectl_reply -W "text json prometheus nagios" ;;
@@ -138,6 +145,8 @@ _acmectl_positional() { # CMD: complete CMD's positional arguments
         deploy-hook) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         revoke) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         check) _acmectl_reply -W "$(_acmectl_lineages)" ;;
+        list) _acmectl_reply -W "$(_acmectl_lineages)" ;;
+        delete) _acmectl_reply -W "$(_acmectl_lineages)" ;;
     esac
 }
 
@@ -168,7 +177,7 @@ _acmectl() {
     elif [[ $cur == -* ]]; then
         _acmectl_reply -W "$(_acmectl_options "$cmd")"
     elif [[ -z $cmd ]]; then
-        _acmectl_reply -W "register issue renew deploy-hook revoke check expiry store"
+        _acmectl_reply -W "register issue renew deploy-hook revoke check expiry store list delete import"
     else
         _acmectl_positional "$cmd"
     fi

@@ -30,24 +30,27 @@ end
 complete -c acmectl -f
 
 # Subcommands
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a register -d 'Create or find the ACME account for a server'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a issue -d 'Obtain a certificate and store it as a lineage'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a renew -d 'Renew the lineages that are due'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a deploy-hook -d 'Run a lineage\'s deploy hooks now, or add, remove and list them'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a revoke -d 'Revoke a lineage\'s certificate or a certificate file'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a check -d 'Check the local store\'s lineages (for monitoring)'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a expiry -d 'Probe TLS servers (or read certificate files) and report when certificates expire; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store' -a store -d 'The shared certificate store (etcd) of a fleet'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a register -d 'Create or find the ACME account for a server'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a issue -d 'Obtain a certificate and store it as a lineage'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a renew -d 'Renew the lineages that are due'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a deploy-hook -d 'Run a lineage\'s deploy hooks now, or add, remove and list them'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a revoke -d 'Revoke a lineage\'s certificate or a certificate file'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a check -d 'Check the local store\'s lineages (for monitoring)'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a expiry -d 'Probe TLS servers (or read certificate files) and report when certificates expire; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a store -d 'The shared certificate store (etcd) of a fleet'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a list -d 'List the lineages with their names, expiry, due time and the paths to use'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a delete -d 'Remove lineages from the store (config, versions, state, lock file)'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a import -d 'Bring certbot\'s accounts, certificates and hooks over (a dry run unless --apply)'
 
 # Global options: before or after the subcommand
 complete -c acmectl -s h -l help -d 'Print this help message and exit'
 complete -c acmectl -l version -d 'Display program version information and exit'
 complete -c acmectl -l home -x -a '(__fish_complete_directories (commandline -ct))' -d 'Store folder (default /var/lib/acmectl as root, else ~/.local/state/acmectl)'
-complete -c acmectl -l server -x -a 'letsencrypt letsencrypt-staging zerossl google google-staging buypass buypass-staging' -d 'ACME directory URL, or letsencrypt, letsencrypt-staging, zerossl, google, google-staging, buypass, buypass-staging (zerossl and google require EAB credentials: register --eab-kid --eab-hmac-key)'
+complete -c acmectl -l server -x -a 'letsencrypt letsencrypt-staging zerossl google google-staging buypass buypass-staging' -d 'ACME directory URL, or letsencrypt, letsencrypt-staging, zerossl, google, google-staging, buypass, buypass-staging (zerossl and google require EAB credentials: register --eab-kid --eab-hmac-key-file)'
 complete -c acmectl -l config -r -F -d 'Read defaults from FILE instead of /etc/acmectl/acmectl.conf (see acmectl.conf(5))'
 complete -c acmectl -l ca-bundle -r -F -d 'PEM file of roots trusted for the CA\'s HTTPS'
 complete -c acmectl -l insecure -d 'Do not verify the CA\'s HTTPS certificate (testing only)'
-complete -c acmectl -l json -d 'Print the result as one JSON document on stdout'
+complete -c acmectl -l json -d 'Print the result as JSON on stdout: one document (expiry: one JSON object per line)'
 complete -c acmectl -s v -l verbose -d 'More progress detail, with timings (repeatable)'
 complete -c acmectl -s q -l quiet -d 'Print errors only'
 complete -c acmectl -l log-format -x -a 'text json' -d 'Format of $ACMECTL_HOME/log/acmectl.log'
@@ -64,15 +67,16 @@ complete -c acmectl -n '__fish_seen_subcommand_from register' -s m -l email -x -
 complete -c acmectl -n '__fish_seen_subcommand_from register' -l agree-tos -d 'Agree to the CA\'s terms of service'
 complete -c acmectl -n '__fish_seen_subcommand_from register' -l key-type -x -a 'ec256 ec384 rsa2048 rsa3072 rsa4096' -d 'Account key type'
 complete -c acmectl -n '__fish_seen_subcommand_from register' -l eab-kid -x -d 'External account binding key identifier from the CA (zerossl and google require one)'
-complete -c acmectl -n '__fish_seen_subcommand_from register' -l eab-hmac-key -x -d 'External account binding HMAC key (base64url) from the CA'
+complete -c acmectl -n '__fish_seen_subcommand_from register' -l eab-hmac-key -x -d 'External account binding HMAC key (base64url) from the CA; other local users can read it in ps: prefer --eab-hmac-key-file or ACMECTL_EAB_HMAC_KEY'
+complete -c acmectl -n '__fish_seen_subcommand_from register' -l eab-hmac-key-file -r -F -d 'Read the external account binding HMAC key (base64url) from FILE'
 complete -c acmectl -n '__fish_seen_subcommand_from register' -l show -d 'Print the account as the CA has it (JSON) and exit'
 complete -c acmectl -n '__fish_seen_subcommand_from register' -l update-email -x -d 'Replace the account\'s contact e-mails (repeatable)'
 complete -c acmectl -n '__fish_seen_subcommand_from register' -l rollover-key -d 'Replace the account key (RFC 8555 keyChange); the new key\'s type is --key-type'
-complete -c acmectl -n '__fish_seen_subcommand_from register' -l deactivate -d 'Deactivate the account for good (asks unless --yes)'
+complete -c acmectl -n '__fish_seen_subcommand_from register' -l deactivate -d 'Deactivate the account for good (asks unless --yes); its files move aside to NAME.deactivated-TIME, so register makes a new account'
 complete -c acmectl -n '__fish_seen_subcommand_from register' -l yes -d 'Do not ask for confirmation'
 
 # issue
-complete -c acmectl -n '__fish_seen_subcommand_from issue' -s d -l domain -x -d 'Name to certify (repeatable; DNS name, *.wildcard or IP address)'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -s d -l domain -x -d 'Name to certify (repeatable, or comma-separated; DNS name, *.wildcard or IP address)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l name -x -a '(__acmectl_lineages)' -d 'Lineage name (default: the first name)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l standalone -d 'Answer http-01 with a built-in server'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l http-port -x -d 'Port of the --standalone server'
@@ -88,6 +92,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from issue' -l alpn -d 'Answer tl
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l tls-port -x -d 'Port of the --alpn server'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l tls-address -x -d 'Address the --alpn server binds (default: all)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l manual -d 'Show which http-01 file to create and wait for Enter'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -l manual-dns -d 'Show which dns-01 TXT records to create and wait for Enter (one-off wildcards; cannot renew unattended)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l csr -r -F -d 'Issue for this CSR (PEM or DER); no key is stored'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l key-type -x -a 'ec256 ec384 rsa2048 rsa3072 rsa4096' -d 'Certificate key type'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l reuse-key -d 'Keep the lineage\'s current key'
@@ -97,7 +102,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from issue' -l force -d 'Issue ev
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l timeout -x -d 'Seconds to wait for validation and issuance'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -s m -l email -x -d 'Contact e-mail when registering on the fly'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l agree-tos -d 'Register on the fly, agreeing to the CA\'s terms'
-complete -c acmectl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'Command run after each renewal of this lineage (repeatable; no shell)'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -l deploy-hook -x -d 'Command run after this issuance and each renewal of this lineage (repeatable; no shell)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint -x -d 'Where the certificate is served, HOST[:PORT] or [V6]:PORT (repeatable; default: each non-wildcard name on 443)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint-sni -x -d 'Name sent as SNI to the --endpoint(s) (default: the lineage\'s name)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l key-group -x -d 'Let this GROUP read privkey.pem (mode 0640), for services that do not run as root; kept by renew; \'\' = owner only again'
@@ -120,6 +125,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-wait -x -d 
 
 # deploy-hook
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -a '(__acmectl_lineages)' -d 'Lineage name'
+complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l name -x -d 'The same as the positional name (also for a name that begins with \'-\')'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l add -x -d 'Add a command (split like a shell, no shell)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l remove -x -d 'Remove hook number N (see --list)'
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l list -d 'List the lineage\'s deploy hooks and endpoints'
@@ -137,18 +143,21 @@ complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -l verify-wait 
 
 # revoke
 complete -c acmectl -n '__fish_seen_subcommand_from revoke' -a '(__acmectl_lineages)' -d 'Lineage whose current certificate to revoke'
+complete -c acmectl -n '__fish_seen_subcommand_from revoke' -l name -x -d 'The same as the positional name (also for a name that begins with \'-\')'
 complete -c acmectl -n '__fish_seen_subcommand_from revoke' -l cert -r -F -d 'Revoke this certificate file (PEM or DER)'
 complete -c acmectl -n '__fish_seen_subcommand_from revoke' -l key -r -F -d 'Sign with the certificate\'s own key (when the account is lost)'
 complete -c acmectl -n '__fish_seen_subcommand_from revoke' -l reason -x -a 'unspecified keyCompromise affiliationChanged superseded cessationOfOperation' -d 'RFC 5280 reason'
 
 # check
 complete -c acmectl -n '__fish_seen_subcommand_from check' -a '(__acmectl_lineages)' -d 'Lineages to check (default: all)'
+complete -c acmectl -n '__fish_seen_subcommand_from check' -l name -x -a '(__acmectl_lineages)' -d 'Check this lineage (repeatable; like a positional name, also for one that begins with \'-\')'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l warn-days -x -d 'WARNING when fewer days are left'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l crit-days -x -d 'CRITICAL when fewer days are left'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l online -d 'Also ask the CA: account status, ARI renewal window, revocation (OCSP or CRL)'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l format -x -a 'text json prometheus nagios' -d 'Output format'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l served -d 'Also probe each endpoint: does it serve the current certificate?'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l timeout -x -d 'Seconds each --served probe may take'
+complete -c acmectl -n '__fish_seen_subcommand_from check' -l allow-empty -d 'A store without lineages is OK (default: UNKNOWN, it may be the wrong store)'
 
 # expiry
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -s f -l file -r -F -d 'Read targets from FILE, one a line (# comments, blank lines ignored)'
@@ -167,3 +176,15 @@ complete -c acmectl -n '__fish_seen_subcommand_from store' -l from -x -d 'migrat
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l to -x -d 'migrate: destination store, a folder or etcd[s]://...'
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l current-only -d 'migrate: copy each lineage\'s current version only'
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l new-key-file -r -F -d 'rekey: the new fleet key file'
+
+# list
+complete -c acmectl -n '__fish_seen_subcommand_from list' -a '(__acmectl_lineages)' -d 'Lineages to list (default: all)'
+
+# delete
+complete -c acmectl -n '__fish_seen_subcommand_from delete' -a '(__acmectl_lineages)' -d 'Lineages to delete'
+complete -c acmectl -n '__fish_seen_subcommand_from delete' -s y -l yes -d 'Do not ask (needed when stdin is not a terminal)'
+complete -c acmectl -n '__fish_seen_subcommand_from delete' -l revoke -d 'Revoke the current certificate first (reason unspecified)'
+
+# import
+complete -c acmectl -n '__fish_seen_subcommand_from import' -l from-certbot -d 'Import from certbot\'s configuration folder DIR (default /etc/letsencrypt)'
+complete -c acmectl -n '__fish_seen_subcommand_from import' -l apply -d 'Write to the store (without it: only show what would be done)'

@@ -1,6 +1,7 @@
 #include "acme/json_access.hpp"
 
 #include "common/error.hpp"
+#include "common/untrusted_json.hpp"
 
 namespace acme {
 
@@ -13,6 +14,9 @@ namespace {
 } // namespace
 
 nlohmann::json parse_object(const std::string& body, std::string_view what) {
+    if (!json_depth_within(body)) {
+        bad(what, "JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels");
+    }
     auto doc = nlohmann::json::parse(body, nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) {
         bad(what, "not a JSON object");
@@ -68,8 +72,10 @@ void check_url(const std::string& url, bool allow_http, std::string_view what) {
         bad(what, "URL longer than 2048 bytes");
     }
     for (unsigned char c : url) {
-        if (c <= 0x20 || c == 0x7f) {
-            bad(what, "URL contains spaces or control characters");
+        // RFC 3986 URLs are ASCII: a byte above 0x7e could be half of a C1
+        // control (U+009B CSI) when the URL is printed.
+        if (c <= 0x20 || c >= 0x7f) {
+            bad(what, "URL contains spaces, control or non-ASCII characters");
         }
     }
 }

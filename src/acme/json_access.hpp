@@ -10,7 +10,8 @@
 
 namespace acme {
 
-// Parses body as a JSON object. Throws Error(protocol) naming what.
+// Parses body as a JSON object nested at most k_max_json_depth deep (deeper
+// would recurse in copies and dumps). Throws Error(protocol) naming what.
 nlohmann::json parse_object(const std::string& body, std::string_view what);
 // Member `key` as a string; throws Error(protocol) when absent or not a string.
 std::string required_string(const nlohmann::json& obj, std::string_view key, std::string_view what);
@@ -20,8 +21,8 @@ std::string optional_string(const nlohmann::json& obj, std::string_view key, std
 std::vector<std::string> string_array(const nlohmann::json& obj, std::string_view key,
                                       std::string_view what);
 // Throws Error(protocol) unless url is an absolute https:// URL (or http:// when
-// allow_http, for a CA whose directory itself is plain http), without spaces or
-// control characters and at most 2048 bytes.
+// allow_http, for a CA whose directory itself is plain http), printable ASCII
+// only (no spaces, controls or UTF-8 that could hide a C1 control) and at most 2048 bytes.
 void check_url(const std::string& url, bool allow_http, std::string_view what);
 
 } // namespace acme

@@ -1,12 +1,12 @@
 #include "acme/names.hpp"
 
+#include "common/error.hpp"
+
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cctype>
 #include <cstdio>
 #include <optional>
-#include <arpa/inet.h>
-
-#include "common/error.hpp"
 
 namespace acme {
 
@@ -54,10 +54,13 @@ void check_label(const std::string& name, std::string_view label) {
         invalid(name, "a label starts or ends with '-'");
     }
     for (char c : label) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            invalid(name, "an internationalized name: use punycode (xn--...), e.g. from idn2");
+        }
         const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
         if (!ok) {
             invalid(name, std::string("character ") + (c == '*' ? "'*' outside the leftmost label"
-                                                               : "not allowed in a DNS name"));
+                                                                : "not allowed in a DNS name"));
         }
     }
 }
@@ -128,6 +131,11 @@ std::string lineage_name_for(const Identifier& first) {
     // IPv6 colons are not safe in every tool that reads paths; use '-'.
     std::string name = first.value;
     std::replace(name.begin(), name.end(), ':', '-');
+    // "::1" would become "--1", which every subcommand reads as a flag:
+    // spell the leading "::" as "0::" and mark the name as an IPv6 one.
+    if (name.front() == '-') {
+        name = "ip6-0" + name;
+    }
     return name;
 }
 

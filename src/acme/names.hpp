@@ -24,7 +24,8 @@ inline constexpr std::size_t k_max_identifiers = 100;
 std::vector<Identifier> parse_identifiers(const std::vector<std::string>& names);
 // The same checks for one name; returns the normalised identifier.
 Identifier parse_identifier(const std::string& name);
-// The default lineage name for a first identifier: "*." becomes "_wildcard.".
+// The default lineage name for a first identifier: "*." becomes "_wildcard.",
+// IPv6 colons become "-" ("::1" becomes "ip6-0--1": never a leading "-").
 std::string lineage_name_for(const Identifier& first);
 
 } // namespace acme

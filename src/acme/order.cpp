@@ -3,10 +3,12 @@
 #include "acme/json_access.hpp"
 #include "acme/problem.hpp"
 #include "common/error.hpp"
+#include "common/server_text.hpp"
 #include "crypto/base64url.hpp"
 #include "crypto/x509.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace acme {
 
@@ -24,6 +26,36 @@ Identifier read_identifier(const nlohmann::json& obj, std::string_view what) {
     return {required_string(obj, "type", what), required_string(obj, "value", what)};
 }
 
+// A status is a keyword; a hostile one must not reach a terminal raw.
+std::string read_status(const nlohmann::json& obj, std::string_view what) {
+    return clean_server_text(required_string(obj, "status", what), 40);
+}
+
+bool same_identifier(const Identifier& a, const Identifier& b) {
+    return a.type == b.type && a.value.size() == b.value.size() &&
+           std::equal(a.value.begin(), a.value.end(), b.value.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+bool listed(const std::vector<Identifier>& ids, const Identifier& id) {
+    return std::any_of(ids.begin(), ids.end(),
+                       [&](const Identifier& x) { return same_identifier(x, id); });
+}
+
+// RFC 8555 §7.4: the order's identifiers are the ones requested. A CA that
+// adds a name would have us prove control of, and print, a name we never asked for.
+void check_order_identifiers(const Order& order, const std::vector<Identifier>& requested) {
+    for (const auto& id : order.identifiers) {
+        if (!listed(requested, id)) {
+            throw Error(ErrorKind::protocol, "the CA's order names '" +
+                                                 clean_server_text(id.value, 80) +
+                                                 "', which was not requested");
+        }
+    }
+}
+
 nlohmann::json error_member(const nlohmann::json& doc) {
     auto it = doc.find("error");
     return it != doc.end() && it->is_object() ? *it : nlohmann::json();
@@ -34,7 +66,7 @@ Order parse_order(Client& client, const http::Response& response, std::string ur
     auto doc = parse_object(response.body, what);
     Order order;
     order.url = std::move(url);
-    order.status = required_string(doc, "status", what);
+    order.status = read_status(doc, what);
     auto ids = doc.find("identifiers");
     if (ids != doc.end() && ids->is_array()) {
         for (const auto& id : *ids) {
@@ -68,7 +100,7 @@ Challenge parse_challenge(Client& client, const nlohmann::json& obj) {
     ch.type = required_string(obj, "type", what);
     ch.url = required_string(obj, "url", what);
     client.check_server_url(ch.url, "challenge URL");
-    ch.status = required_string(obj, "status", what);
+    ch.status = read_status(obj, what);
     ch.token = optional_string(obj, "token", what);
     // The token ends up in a file name and an HTTP path: only base64url passes.
     if (!ch.token.empty() && (ch.token.size() > 256 || !crypto::is_base64url(ch.token))) {
@@ -85,7 +117,7 @@ Authorization parse_authorization(Client& client, const http::Response& response
     authz.url = std::move(url);
     auto id = doc.find("identifier");
     authz.identifier = read_identifier(id == doc.end() ? nlohmann::json() : *id, what);
-    authz.status = required_string(doc, "status", what);
+    authz.status = read_status(doc, what);
     auto wc = doc.find("wildcard");
     authz.wildcard = wc != doc.end() && wc->is_boolean() && wc->get<bool>();
     auto chs = doc.find("challenges");
@@ -150,7 +182,9 @@ Order new_order(Client& client, const NewOrderRequest& request) {
         throw Error(ErrorKind::protocol, "the CA's newOrder answer has no Location header");
     }
     client.check_server_url(location, "order URL");
-    return parse_order(client, response, location);
+    auto order = parse_order(client, response, location);
+    check_order_identifiers(order, request.identifiers);
+    return order;
 }
 
 Order fetch_order(Client& client, const std::string& url) {
@@ -159,6 +193,18 @@ Order fetch_order(Client& client, const std::string& url) {
 
 Authorization fetch_authorization(Client& client, const std::string& url) {
     return parse_authorization(client, client.post_as_get(url, "the authorization request"), url);
+}
+
+void check_authorization_in_order(const Order& order, const Authorization& authz) {
+    Identifier named = authz.identifier;
+    if (authz.wildcard) {
+        named.value = "*." + named.value; // RFC 8555 §7.1.4: the base name, flagged
+    }
+    if (!listed(order.identifiers, named)) {
+        throw Error(ErrorKind::protocol, "the CA sent an authorization for '" +
+                                             clean_server_text(named.value, 80) +
+                                             "', which is not in the order");
+    }
 }
 
 void respond_challenge(Client& client, const Challenge& challenge) {

@@ -55,6 +55,9 @@ struct NewOrderRequest {
 Order new_order(Client& client, const NewOrderRequest& request);
 Order fetch_order(Client& client, const std::string& url);
 Authorization fetch_authorization(Client& client, const std::string& url);
+// Throws Error(protocol) unless authz is for one of the order's identifiers
+// (the order's own were checked against the request by new_order).
+void check_authorization_in_order(const Order& order, const Authorization& authz);
 // Tells the CA the challenge is ready (POST {}).
 void respond_challenge(Client& client, const Challenge& challenge);
 

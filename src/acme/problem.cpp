@@ -1,5 +1,8 @@
 #include "acme/problem.hpp"
 
+#include "common/server_text.hpp"
+#include "common/untrusted_json.hpp"
+
 namespace acme {
 
 namespace {
@@ -10,11 +13,7 @@ constexpr std::size_t k_max_subproblems = 20;
 
 // Server text ends up on a terminal: keep it one short line of printable bytes.
 std::string clean(const std::string& text) {
-    std::string out;
-    for (unsigned char c : text.substr(0, k_max_detail)) {
-        out.push_back(c < 0x20 || c == 0x7f ? ' ' : static_cast<char>(c));
-    }
-    return text.size() > k_max_detail ? out + "..." : out;
+    return clean_server_text(text, k_max_detail);
 }
 
 std::string string_member(const nlohmann::json& doc, const char* key) {
@@ -96,7 +95,7 @@ Problem problem_from_json(const nlohmann::json& doc, std::string_view context) {
 }
 
 Problem problem_from_response(const http::Response& response, std::string_view context) {
-    auto doc = nlohmann::json::parse(response.body, nullptr, false);
+    auto doc = parse_untrusted_json(response.body);
     std::string type, detail;
     std::vector<Subproblem> subs;
     if (doc.is_object()) {

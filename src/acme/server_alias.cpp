@@ -23,8 +23,11 @@ std::string resolve_server(const std::string& alias_or_url) {
             return url;
         }
     }
-    if (alias_or_url.rfind("https://", 0) == 0 || alias_or_url.rfind("http://", 0) == 0) {
+    if (alias_or_url.rfind("https://", 0) == 0) {
         return alias_or_url;
+    }
+    if (alias_or_url.rfind("http://", 0) == 0) {
+        throw Error(ErrorKind::usage, "ACME directory URLs must be https: " + alias_or_url);
     }
     throw Error(ErrorKind::usage, "unknown server '" + alias_or_url +
                                       "': give a directory URL or one of letsencrypt, "
@@ -35,13 +38,13 @@ std::string resolve_server(const std::string& alias_or_url) {
 std::string eab_requirement(const std::string& directory_url) {
     static const std::vector<std::pair<std::string, std::string>> cas = {
         {"zerossl", "ZeroSSL requires External Account Binding: pass --eab-kid and "
-                    "--eab-hmac-key to 'acmectl register' (from ZeroSSL's dashboard, "
+                    "--eab-hmac-key-file to 'acmectl register' (from ZeroSSL's dashboard, "
                     "Developer section)"},
         {"google", "Google Trust Services requires External Account Binding: pass --eab-kid "
-                   "and --eab-hmac-key to 'acmectl register' (from 'gcloud publicca "
+                   "and --eab-hmac-key-file to 'acmectl register' (from 'gcloud publicca "
                    "external-account-keys create')"},
         {"google-staging", "Google Trust Services requires External Account Binding: pass "
-                           "--eab-kid and --eab-hmac-key to 'acmectl register' (from 'gcloud "
+                           "--eab-kid and --eab-hmac-key-file to 'acmectl register' (from 'gcloud "
                            "publicca external-account-keys create', staging project)"},
     };
     for (const auto& [alias, note] : cas) {

@@ -1,13 +1,35 @@
 #include "challenge/dns01_hook.hpp"
 
+#include "challenge/identifier.hpp"
 #include "common/error.hpp"
 #include "renew/command_split.hpp"
+#include "renew/hook_env.hpp"
+#include "renew/hook_runner.hpp"
+
+#include <algorithm>
 
 namespace acme::challenge {
 
+namespace {
+
+// A typo in the program's path must not cost an order (and a CA's rate limit).
+void check_hook_program(const std::string& command, const std::string& what) {
+    const auto argv = renew::split_command(command); // empty, unterminated quote
+    if (renew::find_program(argv.front()).empty()) {
+        throw Error(ErrorKind::usage, "the " + what + " program '" + printable(argv.front()) +
+                                          "' does not exist or is not executable");
+    }
+}
+
+} // namespace
+
 void check_dns01_hook_options(const Dns01HookOptions& options) {
     require_no_control_chars(options.command, "the DNS hook command");
-    renew::split_command(options.command); // empty, unterminated quote
+    check_hook_program(options.command, "DNS hook");
+    if (!options.cleanup_command.empty()) {
+        require_no_control_chars(options.cleanup_command, "the DNS cleanup hook command");
+        check_hook_program(options.cleanup_command, "DNS cleanup hook");
+    }
     dns01_propagation(options.wait, options.resolver);
 }
 
@@ -15,15 +37,23 @@ Dns01Hook::Dns01Hook(Dns01HookOptions options, Logger& log)
     : m_deadline(options.deadline), m_log(log) {
     check_dns01_hook_options(options);
     m_argv = renew::split_command(options.command);
+    m_certbot_style = options.certbot_style;
+    if (!options.cleanup_command.empty())
+        m_cleanup_argv = renew::split_command(options.cleanup_command);
     m_propagation = dns01_propagation(options.wait, options.resolver);
 }
 
 std::string Dns01Hook::run(const std::string& op, const Dns01Record& record) {
-    auto argv = m_argv;
-    argv.insert(argv.end(), {op, record.fqdn, record.value});
-    const renew::EnvList env = {{"ACMECTL_DNS_FQDN", record.fqdn},
-                                {"ACMECTL_DNS_VALUE", record.value},
-                                {"ACMECTL_DOMAIN", record.identifier}};
+    auto argv = m_certbot_style && op == "del" ? m_cleanup_argv : m_argv;
+    if (argv.empty())
+        return ""; // a certbot lineage without a cleanup hook
+    if (!m_certbot_style)
+        argv.insert(argv.end(), {op, record.fqdn, record.value});
+    renew::EnvList env = {{"ACMECTL_DNS_FQDN", record.fqdn},
+                          {"ACMECTL_DNS_VALUE", record.value},
+                          {"ACMECTL_DOMAIN", record.identifier}};
+    const auto certbot = renew::certbot_challenge_env(record.identifier, record.value, "");
+    env.insert(env.end(), certbot.begin(), certbot.end());
     const auto result = renew::run_hook(argv, env, helper_timeout(m_deadline));
     if (!result.output.empty())
         m_log.debug("dns hook " + op + " " + record.fqdn + ": " + last_line(result.output));
@@ -39,6 +69,7 @@ void Dns01Hook::present(const ChallengeTask& task) {
     m_log.info("Adding the TXT record " + record.fqdn + " with the DNS hook");
     const auto failure = run("add", record);
     if (!failure.empty()) {
+        m_failed_adds.push_back(record.fqdn + " " + record.value);
         throw Error(ErrorKind::hook,
                     "the DNS hook failed to add the TXT record " + record.fqdn + ": " + failure);
     }
@@ -52,9 +83,15 @@ void Dns01Hook::cleanup(const ChallengeTask& task) noexcept {
         const auto record = *found;
         m_records.erase(found);
         const auto failure = run("del", record);
-        if (!failure.empty())
-            m_log.warn("the DNS hook failed to delete the TXT record " + record.fqdn + ": " +
-                       failure);
+        // After a failed add, a failed del is expected: the add's error says it all.
+        const bool added = std::find(m_failed_adds.begin(), m_failed_adds.end(),
+                                     record.fqdn + " " + record.value) == m_failed_adds.end();
+        const auto message =
+            "the DNS hook failed to delete the TXT record " + record.fqdn + ": " + failure;
+        if (!failure.empty() && added)
+            m_log.warn(message);
+        else if (!failure.empty())
+            m_log.debug(message);
     } catch (const std::exception& e) {
         try {
             m_log.warn(std::string("the DNS hook could not run for cleanup: ") + e.what());

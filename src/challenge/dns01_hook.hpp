@@ -1,7 +1,8 @@
 // dns-01 through a user command (--dns-hook CMD): for every identifier
 // `CMD add <fqdn> <value>` in present(), `CMD del <fqdn> <value>` in
 // cleanup(), run without a shell (split like a shell would, then execve) with
-// ACMECTL_DNS_FQDN, ACMECTL_DNS_VALUE and ACMECTL_DOMAIN in the environment.
+// ACMECTL_DNS_FQDN, ACMECTL_DNS_VALUE and ACMECTL_DOMAIN (and certbot's
+// CERTBOT_DOMAIN and CERTBOT_VALIDATION) in the environment.
 // ready() waits for propagation: a fixed pause, and/or polling one DNS server
 // until every record is visible, bounded by the order's deadline.
 #pragma once
@@ -21,6 +22,11 @@ struct Dns01HookOptions {
     std::string command;          // --dns-hook, split without a shell
     std::chrono::seconds wait{0}; // --dns-wait: one pause after the records are added
     std::string resolver;         // --dns-resolver ADDR[:PORT]; "" = no polling
+    // certbot's manual hooks (import --from-certbot): `command` adds and
+    // `cleanup_command` ("" = none) deletes, both run with no arguments, as
+    // certbot runs them; the record is in CERTBOT_DOMAIN and CERTBOT_VALIDATION.
+    bool certbot_style = false;
+    std::string cleanup_command;
     // Of the order: bounds the hooks and the waiting.
     std::chrono::steady_clock::time_point deadline =
         std::chrono::steady_clock::now() + std::chrono::seconds(300);
@@ -28,7 +34,8 @@ struct Dns01HookOptions {
 
 // The checks the constructor makes, for a caller that wants them before any
 // network: Error(usage) for an empty or unterminated command, a control
-// character in it, a resolver that is not ADDR[:PORT] or a negative wait.
+// character in it, a program that does not exist or is not executable, a
+// resolver that is not ADDR[:PORT] or a negative wait.
 void check_dns01_hook_options(const Dns01HookOptions& options);
 
 class Dns01Hook : public Solver {
@@ -42,7 +49,8 @@ class Dns01Hook : public Solver {
     // Throws Error(timeout) when the records are not visible at the resolver
     // by the deadline, or the wait does not fit before it.
     void ready() override;
-    // Runs `CMD del` for a record present() tried to add; a failure is logged.
+    // Runs `CMD del` for a record present() tried to add; a failure is logged
+    // (as a warning only when the add had succeeded).
     void cleanup(const ChallengeTask& task) noexcept override;
 
   private:
@@ -50,10 +58,13 @@ class Dns01Hook : public Solver {
     std::string run(const std::string& op, const Dns01Record& record);
 
     std::vector<std::string> m_argv;
+    std::vector<std::string> m_cleanup_argv; // certbot style only
+    bool m_certbot_style = false;
     Dns01Propagation m_propagation;
     std::chrono::steady_clock::time_point m_deadline;
     Logger& m_log;
-    std::vector<Dns01Record> m_records; // every record an `add` was run for
+    std::vector<Dns01Record> m_records;     // every record an `add` was run for
+    std::vector<std::string> m_failed_adds; // "fqdn value" of those whose add failed
 };
 
 } // namespace acme::challenge

@@ -1,6 +1,7 @@
 #include "challenge/dns01_rfc2136.hpp"
 
 #include "challenge/identifier.hpp"
+#include "challenge/tsig_key.hpp"
 #include "common/error.hpp"
 #include "renew/hook_runner.hpp"
 
@@ -16,6 +17,7 @@ namespace {
 
 constexpr int k_ttl = 60;
 constexpr std::size_t k_max_message = 300;
+constexpr off_t k_max_key_file = 64 * 1024;
 
 bool is_base64url(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
@@ -46,7 +48,8 @@ std::string update_line(const std::string& op, const Dns01Record& record) {
     return "update " + op + " " + absolute(record.fqdn) + ttl + " TXT \"" + record.value + "\"\n";
 }
 
-// Error(usage) unless path names a regular file this process can read.
+// Error(usage) unless path names a regular file this process can read that
+// holds a TSIG key (parse_tsig_key).
 void require_readable_file(const std::string& path) {
     if (path.empty())
         throw Error(ErrorKind::usage, "--dns-rfc2136 needs a TSIG key file (--tsig-key FILE)");
@@ -57,9 +60,16 @@ void require_readable_file(const std::string& path) {
     }
     struct stat st {};
     const bool regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+    std::string text;
+    if (regular && st.st_size <= k_max_key_file) {
+        text.resize(static_cast<std::size_t>(st.st_size));
+        const auto got = ::read(fd, text.data(), text.size());
+        text.resize(got < 0 ? 0 : static_cast<std::size_t>(got));
+    }
     ::close(fd);
     if (!regular)
         throw Error(ErrorKind::usage, "the TSIG key file " + printable(path) + " is not a file");
+    parse_tsig_key(text, printable(path)); // a key nsupdate would refuse fails before the order
 }
 
 } // namespace

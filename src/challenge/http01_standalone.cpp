@@ -2,6 +2,7 @@
 
 #include "challenge/http01_responder.hpp"
 #include "challenge/listen_socket.hpp"
+#include "challenge/responder_child.hpp"
 #include "challenge/token.hpp"
 #include "common/unique_fd.hpp"
 #include "common/error.hpp"
@@ -43,14 +44,20 @@ struct Connection {
     std::size_t sent = 0;
 };
 
-// The poll loop run by the server thread. It owns every client connection;
-// the listener and wake-up pipe belong to the Impl and outlive the loop.
+// Called when the control descriptor is readable; false stops the loop.
+using ControlHandler = std::function<bool()>;
+
+// The poll loop run by the server thread, or by the unprivileged responder
+// process. It owns every client connection; the listener and the control
+// descriptor (the thread's wake-up pipe, the responder's command channel)
+// outlive the loop.
 class ServerLoop {
   public:
-    ServerLoop(int listener, int wake, KeyAuthorizationLookup lookup)
-        : m_listener(listener), m_wake(wake), m_lookup(std::move(lookup)) {}
+    ServerLoop(int listener, int control, ControlHandler on_control, KeyAuthorizationLookup lookup)
+        : m_listener(listener), m_control(control), m_on_control(std::move(on_control)),
+          m_lookup(std::move(lookup)) {}
 
-    // Serves until the wake-up pipe becomes readable.
+    // Serves until the control handler says stop.
     void run() {
         while (poll_once()) {
             std::erase_if(m_connections,
@@ -69,7 +76,8 @@ class ServerLoop {
     void on_draining(Connection& connection);
 
     int m_listener;
-    int m_wake;
+    int m_control;
+    ControlHandler m_on_control;
     KeyAuthorizationLookup m_lookup;
     std::vector<Connection> m_connections;
     Clock::time_point m_accept_paused_until{};
@@ -78,7 +86,7 @@ class ServerLoop {
 bool ServerLoop::poll_once() {
     std::vector<pollfd> fds;
     fds.reserve(m_connections.size() + 2);
-    fds.push_back({m_wake, POLLIN, 0});
+    fds.push_back({m_control, POLLIN, 0});
     // At the connection cap, or out of descriptors, leave new clients in the
     // backlog for now.
     const bool can_accept =
@@ -93,7 +101,9 @@ bool ServerLoop::poll_once() {
     const int ready = ::poll(fds.data(), fds.size(), poll_timeout_ms());
     if (ready < 0 && errno != EINTR)
         return false;
-    if (fds[0].revents != 0)
+    // Commands first: a challenge added before the CA was told is known
+    // before its request is read.
+    if (fds[0].revents != 0 && !m_on_control())
         return false;
     const auto count = m_connections.size(); // accept_all appends after these
     for (std::size_t i = 0; i < count; ++i) {
@@ -218,6 +228,32 @@ void ServerLoop::on_draining(Connection& connection) {
 
 } // namespace
 
+// The responder process's side: one thread, its own table of tokens.
+int serve_http01_responder(int listener, int channel) {
+    std::map<std::string, std::string, std::less<>> tokens;
+    CommandChannel commands(channel);
+    const CommandHandler apply = [&](char op, const std::string& token,
+                                     const std::string& key_authorization) {
+        require_valid_token(token);
+        if (op == '+')
+            tokens.insert_or_assign(token, key_authorization);
+        else if (op == '-')
+            tokens.erase(token);
+        else
+            throw Error(ErrorKind::protocol, "unknown command");
+    };
+    ServerLoop(
+        listener, channel, [&] { return commands.on_readable(apply); },
+        [&](std::string_view token) -> std::optional<std::string> {
+            const auto found = tokens.find(token);
+            if (found == tokens.end())
+                return std::nullopt;
+            return found->second;
+        })
+        .run();
+    return 0;
+}
+
 // ---------------------------------------------------------------- the solver
 
 struct StandaloneHttp01::Impl {
@@ -229,6 +265,7 @@ struct StandaloneHttp01::Impl {
     UniqueFd wake_read;
     UniqueFd wake_write;
     std::thread thread;
+    std::unique_ptr<ResponderChild> child; // as root: the unprivileged server
 
     std::optional<std::string> key_authorization(std::string_view token) {
         const std::lock_guard lock(mutex);
@@ -244,9 +281,14 @@ struct StandaloneHttp01::Impl {
 };
 
 void StandaloneHttp01::Impl::start() {
-    if (thread.joinable())
+    if (thread.joinable() || child)
         return; // already listening
     listener = open_listen_socket(address, port);
+    if (const auto user = responder_user()) {
+        child = std::make_unique<ResponderChild>("http-01", listener.get(), *user);
+        listener.reset(); // the child's alone: only it answers the internet
+        return;
+    }
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
         const int error = errno;
@@ -266,14 +308,16 @@ void StandaloneHttp01::Impl::start() {
 // visibly instead.
 void StandaloneHttp01::Impl::serve(int listen_fd, int wake_fd) noexcept {
     try {
-        ServerLoop(listen_fd, wake_fd, [this](std::string_view token) {
-            return key_authorization(token);
-        }).run();
+        ServerLoop(
+            listen_fd, wake_fd, [] { return false; },
+            [this](std::string_view token) { return key_authorization(token); })
+            .run();
     } catch (...) {
     }
 }
 
 void StandaloneHttp01::Impl::stop() noexcept {
+    child.reset();
     if (thread.joinable()) {
         const char byte = 1;
         // The pipe is empty and non-blocking: this cannot block or fail short.
@@ -306,11 +350,19 @@ void StandaloneHttp01::begin() {
 
 void StandaloneHttp01::present(const ChallengeTask& task) {
     require_valid_token(task.token);
+    if (m_impl->child) {
+        m_impl->child->add(task.token, task.key_authorization);
+        return;
+    }
     const std::lock_guard lock(m_impl->mutex);
     m_impl->tokens.insert_or_assign(task.token, task.key_authorization);
 }
 
 void StandaloneHttp01::cleanup(const ChallengeTask& task) noexcept {
+    if (m_impl->child) {
+        m_impl->child->remove(task.token, task.key_authorization);
+        return;
+    }
     const std::lock_guard lock(m_impl->mutex);
     const auto found = m_impl->tokens.find(task.token);
     if (found != m_impl->tokens.end())

@@ -61,4 +61,58 @@ std::string manual_http01_instructions(const std::vector<ChallengeTask>& tasks) 
     return out;
 }
 
+ManualDns01::ManualDns01(ManualPrompt prompt, Dns01Propagation propagation,
+                         std::chrono::steady_clock::time_point deadline, Logger& log)
+    : m_prompt(std::move(prompt)), m_propagation(std::move(propagation)), m_deadline(deadline),
+      m_log(log) {
+    if (!m_prompt.show || !m_prompt.confirm) {
+        throw Error(ErrorKind::usage,
+                    "the manual solver needs a person at a terminal: it cannot run unattended");
+    }
+}
+
+void ManualDns01::present(const ChallengeTask& task) {
+    m_records.push_back(dns01_record(task)); // checks the name: nothing odd reaches the terminal
+}
+
+void ManualDns01::ready() {
+    if (m_records.empty())
+        return;
+    m_prompt.show(manual_dns01_instructions(m_records));
+    m_done = m_records;
+    if (!m_prompt.confirm())
+        throw Error(ErrorKind::usage, "not confirmed: the order was abandoned");
+    wait_for_propagation(m_propagation, m_records, m_deadline, m_log);
+}
+
+void ManualDns01::cleanup(const ChallengeTask& task) noexcept {
+    const auto found = find_record(m_records, task);
+    if (found != m_records.end())
+        m_records.erase(found);
+}
+
+void ManualDns01::end() noexcept {
+    if (m_done.empty())
+        return;
+    try {
+        std::string text = "The CA no longer needs these TXT records; you may delete them:\n";
+        for (const auto& r : m_done)
+            text += "  " + r.fqdn + ". TXT \"" + r.value + "\"\n";
+        m_done.clear();
+        m_prompt.show(text);
+    } catch (...) {
+    }
+}
+
+std::string manual_dns01_instructions(const std::vector<Dns01Record>& records) {
+    auto sorted = records;
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.fqdn < b.fqdn; });
+    std::string out = "Create these DNS TXT records (a name listed twice needs both values):\n";
+    for (const auto& r : sorted)
+        out += "  " + r.fqdn + ". TXT \"" + r.value + "\"  (for " + r.identifier + ")\n";
+    out += "and wait until your DNS servers answer them.\n";
+    return out;
+}
+
 } // namespace acme::challenge

@@ -2,6 +2,7 @@
 
 #include "challenge/identifier.hpp"
 #include "challenge/listen_socket.hpp"
+#include "challenge/responder_child.hpp"
 #include "challenge/tls_alpn01_cert.hpp"
 #include "common/unique_fd.hpp"
 #include "common/error.hpp"
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <openssl/err.h>
@@ -112,11 +114,19 @@ class TlsAlpnServer {
 
     void start();
     void stop() noexcept;
+    // Serves the identifier's challenge: here, or in the unprivileged child.
+    void add_challenge(const std::string& identifier, const std::string& key_authorization);
+    void remove_challenge(const std::string& identifier,
+                          const std::string& key_authorization) noexcept;
+    // In the responder process: serves listener, taking challenges from the
+    // channel, until the parent closes it.
+    void serve_channel(int listener, int channel);
+
+  private:
     void add(const std::string& server_name, const std::string& key_authorization,
              AlpnCertificate certificate);
     void remove(const std::string& server_name, const std::string& key_authorization) noexcept;
 
-  private:
     struct Entry {
         std::string key_authorization;
         AlpnCertificate certificate;
@@ -138,6 +148,8 @@ class TlsAlpnServer {
     UniqueFd m_wake_read;
     UniqueFd m_wake_write;
     std::thread m_thread;
+    std::unique_ptr<ResponderChild> m_child;                   // as root: the unprivileged server
+    std::function<bool()> m_on_control = [] { return false; }; // false: stop serving
     Clock::time_point m_accept_paused_until{};
     std::mutex m_mutex; // guards m_names: present/cleanup run beside the server thread
     // Newest last: two lineages renewed in parallel may present the same name.
@@ -204,9 +216,55 @@ void TlsAlpnServer::remove(const std::string& server_name,
         m_names.erase(found);
 }
 
-void TlsAlpnServer::start() {
+void TlsAlpnServer::add_challenge(const std::string& identifier,
+                                  const std::string& key_authorization) {
+    if (m_child) {
+        m_child->add(identifier, key_authorization);
+        return;
+    }
+    add(alpn_server_name(identifier), key_authorization,
+        make_alpn_certificate(identifier, key_authorization));
+}
+
+void TlsAlpnServer::remove_challenge(const std::string& identifier,
+                                     const std::string& key_authorization) noexcept {
+    if (m_child) {
+        m_child->remove(identifier, key_authorization);
+        return;
+    }
+    try {
+        remove(alpn_server_name(identifier), key_authorization);
+    } catch (...) { // out of memory building the name: the server goes at stop()
+    }
+}
+
+void TlsAlpnServer::serve_channel(int listener, int channel) {
     make_context();
+    m_listener.reset(listener);
+    m_wake_read.reset(channel);
+    CommandChannel commands(channel);
+    const CommandHandler apply = [this](char op, const std::string& identifier,
+                                        const std::string& key_authorization) {
+        require_identifier(identifier, true);
+        if (op == '+')
+            add_challenge(identifier, key_authorization);
+        else if (op == '-')
+            remove_challenge(identifier, key_authorization);
+        else
+            throw Error(ErrorKind::protocol, "unknown command");
+    };
+    m_on_control = [&] { return commands.on_readable(apply); };
+    serve();
+}
+
+void TlsAlpnServer::start() {
     m_listener = open_listen_socket(m_address, m_port);
+    if (const auto user = responder_user()) {
+        m_child = std::make_unique<ResponderChild>("tls-alpn-01", m_listener.get(), *user);
+        m_listener.reset(); // the child's alone: only it answers the internet
+        return;
+    }
+    make_context();
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC | O_NONBLOCK) != 0) {
         const int error = errno;
@@ -225,6 +283,7 @@ void TlsAlpnServer::start() {
 }
 
 void TlsAlpnServer::stop() noexcept {
+    m_child.reset();
     if (m_thread.joinable()) {
         const char byte = 1;
         [[maybe_unused]] const auto ignored = ::write(m_wake_write.get(), &byte, 1);
@@ -273,7 +332,9 @@ bool TlsAlpnServer::poll_once(std::vector<Connection>& connections) {
         ::poll(fds.data(), fds.size(), static_cast<int>(std::clamp<long long>(left, 0, 60'000)));
     if (ready < 0 && errno != EINTR)
         return false;
-    if (fds[0].revents != 0)
+    // Commands first: a challenge added before the CA was told is known
+    // before its handshake is read.
+    if (fds[0].revents != 0 && !m_on_control())
         return false;
     for (std::size_t i = 0; i < connections.size(); ++i) {
         if (fds[i + 2].revents != 0)
@@ -390,17 +451,17 @@ void TlsAlpn01::present(const ChallengeTask& task) {
     if (!m_server)
         throw Error(ErrorKind::io, "the tls-alpn-01 server was not started");
     require_identifier(task.identifier, true);
-    m_server->add(alpn_server_name(task.identifier), task.key_authorization,
-                  make_alpn_certificate(task.identifier, task.key_authorization));
+    m_server->add_challenge(task.identifier, task.key_authorization);
 }
 
 void TlsAlpn01::cleanup(const ChallengeTask& task) noexcept {
-    if (!m_server)
-        return;
-    try {
-        m_server->remove(alpn_server_name(task.identifier), task.key_authorization);
-    } catch (...) { // out of memory building the name: the server goes at end()
-    }
+    if (m_server)
+        m_server->remove_challenge(task.identifier, task.key_authorization);
+}
+
+int serve_tls_alpn01_responder(int listener, int channel) {
+    TlsAlpnServer("", 0).serve_channel(listener, channel);
+    return 0;
 }
 
 } // namespace acme::challenge

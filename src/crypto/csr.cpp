@@ -125,11 +125,12 @@ CsrInfo read_csr(const std::string& pem_or_der) {
         ossl::clear_errors();
         throw Error(ErrorKind::usage, "CSR signature does not verify");
     }
-    CsrInfo info{ossl::to_der(i2d_X509_REQ, static_cast<const X509_REQ*>(req.get())), {}};
+    CsrInfo info{ossl::to_der(i2d_X509_REQ, static_cast<const X509_REQ*>(req.get())), {}, {}};
     if (auto cn = ossl::common_name(X509_REQ_get_subject_name(req.get())); !cn.empty())
         append_unique(info.names, std::move(cn));
-    for (auto& name : san_names(req.get()))
-        append_unique(info.names, std::move(name));
+    info.sans = san_names(req.get());
+    for (const auto& name : info.sans)
+        append_unique(info.names, name);
     if (info.names.empty())
         throw Error(ErrorKind::usage, "CSR names no domain or IP address");
     return info;

@@ -1,10 +1,10 @@
 // Certificate signing requests for finalize (RFC 8555 §7.4).
 #pragma once
 
+#include "crypto/key.hpp"
+
 #include <string>
 #include <vector>
-
-#include "crypto/key.hpp"
 
 namespace acme::crypto {
 
@@ -17,6 +17,7 @@ std::string make_csr_der(const PrivateKey& key, const std::vector<std::string>& 
 struct CsrInfo {
     std::string der;                // the CSR as DER, ready for finalize
     std::vector<std::string> names; // CN first (if any), then SANs, deduplicated
+    std::vector<std::string> sans;  // the subjectAltName entries only (what a CA certifies)
 };
 // Reads a PEM or DER CSR, checks its self-signature. Throws Error(usage) when
 // unreadable, badly signed, or naming nothing.

@@ -16,4 +16,9 @@ nlohmann::json public_jwk(const PrivateKey& key);
 std::string jwk_thumbprint(const nlohmann::json& jwk);
 std::string jwk_thumbprint(const PrivateKey& key);
 
+// A private key from its private JWK (RFC 7518 §6.3.2 RSA with n, e, d, p, q,
+// dp, dq, qi; §6.2.2 EC P-256/P-384 with x, y, d), as certbot keeps account
+// keys. Throws Error(crypto) for a missing member or an unsupported key.
+PrivateKey private_key_from_jwk(const nlohmann::json& jwk);
+
 } // namespace acme::crypto

@@ -277,7 +277,10 @@ void CurlClient::Impl::throw_error(CURLcode code, const std::string& url) const 
         break;
     }
     if (is_tls_verification_error(code)) {
-        throw Error(ErrorKind::tls, "TLS verification of " + host_of(url) + " failed: " + message);
+        // Most often a private CA (step-ca, Pebble, a company's own): say how to trust it.
+        throw Error(ErrorKind::tls, "TLS verification of " + host_of(url) + " failed: " + message +
+                                        " (for a CA with a private root, pass --ca-bundle FILE "
+                                        "or set 'ca-bundle = FILE' in acmectl.conf)");
     }
     if (is_tls_handshake_error(code)) {
         throw Error(ErrorKind::tls, "TLS handshake with " + host_of(url) + " failed: " + message);

@@ -40,6 +40,9 @@ int index_of(const std::array<std::string_view, N>& names, std::string_view name
     return -1;
 }
 
+constexpr int k_min_year = 1970;
+constexpr int k_max_year = 2200;
+
 } // namespace
 
 // Layout, by offset: "Sun, 06 Nov 1994 08:49:37 GMT"
@@ -57,9 +60,11 @@ std::optional<std::chrono::sys_seconds> parse_http_date(std::string_view text) {
     const int hour = fixed_number(text.substr(17, 2));
     const int minute = fixed_number(text.substr(20, 2));
     const int second = fixed_number(text.substr(23, 2));
-    // Second 60 is allowed for leap seconds (RFC 5322 time-of-day).
-    if (day < 1 || month < 1 || year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
-        second < 0 || second > 60) {
+    // Second 60 is allowed for leap seconds (RFC 5322 time-of-day). Years
+    // outside 1970-2200 mean nothing for Retry-After, and kept the arithmetic
+    // of callers (nanosecond clocks overflow near 1677 and 2262) in range.
+    if (day < 1 || month < 1 || year < k_min_year || year > k_max_year || hour < 0 || hour > 23 ||
+        minute < 0 || minute > 59 || second < 0 || second > 60) {
         return std::nullopt;
     }
     namespace ch = std::chrono;

@@ -8,9 +8,9 @@
 
 namespace acme::http {
 
-// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); nullopt when malformed or
-// not a real calendar date. The obsolete RFC 850 and asctime forms are not
-// accepted: ACME servers send IMF-fixdate, as RFC 9110 requires of senders.
+// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"); nullopt when malformed,
+// not a real calendar date, or its year is outside 1970-2200. The obsolete RFC 850 and asctime
+// forms are not accepted: ACME servers send IMF-fixdate, as RFC 9110 requires of senders.
 std::optional<std::chrono::sys_seconds> parse_http_date(std::string_view text);
 
 // Delta-seconds ("120"); nullopt unless the text is only digits. Values past

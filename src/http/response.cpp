@@ -217,10 +217,10 @@ std::optional<std::chrono::seconds> Response::retry_after() const {
     const auto date = parse_http_date(value);
     if (!date)
         return std::nullopt;
-    const auto now = std::chrono::system_clock::now();
-    // Round up: waking a second late is harmless, a second early is not.
-    const auto delta = std::chrono::ceil<std::chrono::seconds>(*date - now);
-    return std::max(delta, std::chrono::seconds{0});
+    // In whole seconds: the date never meets the nanosecond clock's range.
+    // Flooring now rounds the wait up: a second late is harmless, early is not.
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    return std::max(*date - now, std::chrono::seconds{0});
 }
 
 } // namespace acme::http

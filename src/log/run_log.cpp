@@ -1,5 +1,6 @@
 #include "log/run_log.hpp"
 
+#include <cerrno>
 #include <fcntl.h>
 #include <nlohmann/json.hpp>
 #include <sys/file.h>
@@ -62,6 +63,43 @@ bool same_file(int fd, const std::filesystem::path& path) {
            open_st.st_ino == path_st.st_ino && open_st.st_dev == path_st.st_dev;
 }
 
+// mkdir with exactly `mode` (mkdir's is filtered by the umask), and missing
+// folders above it 0755 (~/.local/state on a fresh account); an existing
+// folder is left as it is. False when the folder cannot be had.
+bool make_dir(const std::filesystem::path& dir, mode_t mode) {
+    if (::mkdir(dir.c_str(), mode) == 0)
+        return ::chmod(dir.c_str(), mode) == 0;
+    if (errno == ENOENT && dir.has_relative_path() && dir.parent_path() != dir &&
+        make_dir(dir.parent_path(), 0755) && ::mkdir(dir.c_str(), mode) == 0)
+        return ::chmod(dir.c_str(), mode) == 0;
+    struct stat st {};
+    return errno == EEXIST && ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// The log folder and $ACMECTL_HOME above it, with the store's modes: home
+// world-readable as the store makes it, log/ for the owner and its group.
+bool make_log_dir(const std::filesystem::path& dir) {
+    return make_dir(dir.parent_path(), 0755) && make_dir(dir, 0750);
+}
+
+// Opens the log for appending. O_NONBLOCK: a FIFO planted in its place fails
+// (no reader) or is refused below instead of hanging the run; O_NOFOLLOW: a
+// link is not followed. Only a regular file is written to.
+int open_log(const std::filesystem::path& path) {
+    constexpr int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+    int fd = ::open(path.c_str(), flags | O_CREAT | O_EXCL, 0640);
+    if (fd >= 0)
+        ::fchmod(fd, 0640); // the umask filtered open's mode
+    else if (errno == EEXIST)
+        fd = ::open(path.c_str(), flags);
+    struct stat st {};
+    if (fd >= 0 && (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
 } // namespace
 
 RunLog::RunLog(std::filesystem::path dir, std::string command, RunLogOptions options)
@@ -98,12 +136,12 @@ void RunLog::write(LogLevel level, const std::string& message) {
                level_name(level) + ": " + one_line(message) + "\n";
     }
     const std::lock_guard guard(m_mutex);
-    std::error_code ec;
-    std::filesystem::create_directories(m_dir, ec);
+    if (!make_log_dir(m_dir))
+        return;
     const auto path = m_dir / "acmectl.log";
     // Bounded: another process may rotate between our open and our flock.
     for (int attempt = 0; attempt < 3; ++attempt) {
-        Fd log(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640));
+        Fd log(open_log(path));
         if (log.fd < 0 || ::flock(log.fd, LOCK_EX) != 0) {
             return;
         }

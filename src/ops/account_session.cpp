@@ -58,7 +58,7 @@ void check_preconditions(Client& client, const RegisterRequest& request) {
     }
     if (dir.external_account_required && !request.eab) {
         throw Error(ErrorKind::usage, "the CA requires external account binding: pass "
-                                      "--eab-kid and --eab-hmac-key from your CA account");
+                                      "--eab-kid and --eab-hmac-key-file from your CA account");
     }
 }
 
@@ -150,10 +150,17 @@ void update_account_email(const store::Store& store, Client& client, AccountSess
     save_account_info(store, session);
 }
 
-void deactivate_account(const store::Store& store, Client& client, AccountSession& session) {
+std::filesystem::path deactivate_account(const store::Store& store, Client& client,
+                                         AccountSession& session) {
     take_account_object(session, acme::deactivate_account(client));
     session.info.status = "deactivated";
     save_account_info(store, session);
+    auto stamp = utc_now_iso8601(); // 2026-12-05T10:33:16Z -> 20261205T103316Z
+    std::erase_if(stamp, [](char c) { return c == '-' || c == ':'; });
+    auto moved =
+        store.retire_account(session.server_url, session.account_name, "deactivated-" + stamp);
+    session.key_path = moved / "key.pem";
+    return moved;
 }
 
 void rollover_account_key(const store::Store& store, Client& client, AccountSession& session,

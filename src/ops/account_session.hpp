@@ -2,15 +2,15 @@
 // from the store or created by register_account.
 #pragma once
 
-#include <filesystem>
-#include <memory>
-#include <string>
-
 #include "acme/account.hpp"
 #include "acme/client.hpp"
 #include "crypto/key.hpp"
 #include "crypto/signer.hpp"
 #include "store/store.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <string>
 
 namespace acme::ops {
 
@@ -30,7 +30,10 @@ void save_account_info(const store::Store& store, const AccountSession& session)
 nlohmann::json show_account(Client& client);
 void update_account_email(const store::Store& store, Client& client, AccountSession& session,
                           const std::vector<std::string>& emails);
-void deactivate_account(const store::Store& store, Client& client, AccountSession& session);
+// Deactivation also moves the account's folder aside (returned), so that
+// the next register makes a new account instead of finding this dead one.
+std::filesystem::path deactivate_account(const store::Store& store, Client& client,
+                                         AccountSession& session);
 // New key of key_type: staged as key.pem.next, sent with keyChange, then
 // renamed over key.pem; a refusal leaves key.pem and the account as they were.
 void rollover_account_key(const store::Store& store, Client& client, AccountSession& session,
@@ -40,7 +43,8 @@ void rollover_account_key(const store::Store& store, Client& client, AccountSess
 // Error(config) "no account for <server> ... run 'acmectl register'" when
 // there is none.
 [[nodiscard]] AccountSession load_account_session(const store::Store& store, Client& client,
-                                    const std::string& server_url, const std::string& name);
+                                                  const std::string& server_url,
+                                                  const std::string& name);
 
 struct RegisterRequest {
     std::string server_url;
@@ -57,6 +61,6 @@ struct RegisterRequest {
 // false, or requires EAB and none is given (Error(usage)). The key is written
 // 0600 before newAccount so that a key the CA may know is never lost.
 [[nodiscard]] AccountSession register_account(const store::Store& store, Client& client,
-                                const RegisterRequest& request);
+                                              const RegisterRequest& request);
 
 } // namespace acme::ops

@@ -53,6 +53,7 @@ void authorize_order(Client& client, const Order& order, SolverScope& scope,
     std::vector<Authorization> pending;
     for (const auto& url : order.authorizations) {
         auto authz = fetch_authorization(client, url);
+        check_authorization_in_order(order, authz);
         if (authz.status == "valid") {
             log.debug(display(authz) + ": authorization already valid, reused");
         } else if (authz.status == "pending") {

@@ -6,12 +6,15 @@
 #include "crypto/x509.hpp"
 #include "ops/deploy_lineage.hpp"
 #include "ops/lineage_state.hpp"
+#include "ops/list_lineages.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
 #include "store/group.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace acme::ops {
 
@@ -26,6 +29,17 @@ std::optional<std::string> read_part(LineageHealth& h, const fs::path& path) {
         add_finding(h, Status::critical, e.what());
         return std::nullopt;
     }
+}
+
+// A monitoring user (NRPE, another account) may not read the key: expiry,
+// chain and names are still checked; the key match is said to be skipped.
+// False only for a key that exists but is not readable to us.
+bool key_readable(LineageHealth& h, const fs::path& key) {
+    if (::access(key.c_str(), R_OK) == 0 || errno != EACCES) {
+        return true;
+    }
+    add_finding(h, Status::ok, "privkey.pem is not readable by this user: key match not checked");
+    return false;
 }
 
 // A group may read the key exactly when the lineage grants it one (config.json
@@ -69,8 +83,9 @@ void check_key_file(LineageHealth& h, const fs::path& key, const fs::path& home,
     if ((mode & 0137) != 0) {
         char buf[8];
         std::snprintf(buf, sizeof buf, "%04o", mode);
-        add_finding(h, Status::critical, "privkey.pem has mode " + std::string(buf) +
-                                             ", want 0600 (0640 for a key group)");
+        add_finding(h, Status::critical,
+                    "privkey.pem has mode " + std::string(buf) +
+                        ", want 0600 (0640 for a key group)");
     }
     if (key_st.st_uid != home_st.st_uid) {
         add_finding(h, Status::warning, "privkey.pem is not owned by the store's owner");
@@ -84,7 +99,8 @@ void check_files(LineageHealth& h, const store::Store& store, const nlohmann::js
     auto chain = read_part(h, dir / "chain.pem");
     auto fullchain = read_part(h, dir / "fullchain.pem");
     const bool has_key = config.value("csr", std::string()).empty();
-    auto key = has_key ? read_part(h, dir / "privkey.pem") : std::optional<std::string>("");
+    const bool match_key = has_key && key_readable(h, dir / "privkey.pem");
+    auto key = match_key ? read_part(h, dir / "privkey.pem") : std::optional<std::string>("");
     if (!cert || !chain || !fullchain || !key) {
         return;
     }
@@ -92,6 +108,7 @@ void check_files(LineageHealth& h, const store::Store& store, const nlohmann::js
     try {
         info = crypto::read_certificate(*cert);
         h.not_after = info.not_after;
+        h.serial = info.serial_hex;
         auto chain_certs = crypto::split_pem_chain(*chain);
         if (!crypto::issued_by(*cert, chain_certs.front())) {
             add_finding(h, Status::critical, "chain.pem did not issue cert.pem");
@@ -99,7 +116,7 @@ void check_files(LineageHealth& h, const store::Store& store, const nlohmann::js
         if (crypto::split_pem_chain(*fullchain).front() != crypto::split_pem_chain(*cert).front()) {
             add_finding(h, Status::critical, "fullchain.pem does not start with cert.pem");
         }
-        if (has_key &&
+        if (match_key &&
             !crypto::key_matches_certificate(crypto::PrivateKey::from_pem(*key), *cert)) {
             add_finding(h, Status::critical, "privkey.pem does not match cert.pem");
         }
@@ -150,7 +167,8 @@ void check_state(LineageHealth& h, const store::Store& store) {
     if (!state.last_deploy_error.empty()) {
         add_finding(h, Status::warning, "last deploy hook failed: " + state.last_deploy_error);
     }
-    if (!state.revoked_serial.empty()) {
+    // The marker names the serial revoked: a renewal since then replaced it.
+    if (!state.revoked_serial.empty() && state.revoked_serial == h.serial) {
         h.revoked = true;
         add_finding(h, Status::critical,
                     "the current certificate was revoked (" + state.revoked_reason +
@@ -190,14 +208,16 @@ void add_finding(LineageHealth& h, Status status, const std::string& message) {
 
 std::vector<LineageHealth> check_lineages(const store::Store& store,
                                           const std::vector<std::string>& names,
-                                          const probe::Thresholds& thresholds, SysSeconds now) {
-    auto selected = names.empty() ? store.list_lineages() : names;
-    for (const auto& name : selected) {
-        store::Store::check_lineage_name(name);
-        if (!store.lineage_exists(name)) {
-            throw Error(ErrorKind::usage,
-                        "no lineage named '" + name + "' in " + store.home().string());
-        }
+                                          const probe::Thresholds& thresholds, SysSeconds now,
+                                          bool allow_empty) {
+    const auto selected = select_lineages(store, names);
+    if (selected.empty() && !allow_empty) {
+        std::error_code ec;
+        const bool exists = fs::is_directory(store.home(), ec);
+        throw Error(ErrorKind::config, "no lineages in " + store.home().string() +
+                                           (exists ? "" : " (it does not exist)") +
+                                           ": wrong --home, or another user's store? "
+                                           "(--allow-empty accepts an empty store)");
     }
     std::vector<LineageHealth> out;
     for (const auto& name : selected) {

@@ -37,6 +37,7 @@ struct LineageHealth {
     Status status = Status::ok; // the worst finding
     std::vector<Finding> findings;
     std::optional<SysSeconds> not_after;
+    std::string serial; // of current/cert.pem; "" when it could not be read
     std::optional<long long> days_left;
     std::optional<SysSeconds> due;
     std::optional<SysSeconds> last_attempt;
@@ -57,11 +58,14 @@ void add_finding(LineageHealth& h, Status status, const std::string& message);
 // files, key vs certificate, chain vs certificate, names vs config.json,
 // privkey.pem mode and owner, days left against the thresholds, due time,
 // recorded failures (WARNING even while the certificate is valid), a revoked
-// certificate (CRITICAL), the last deploy error. Throws Error(usage) for an
-// unknown name.
+// certificate (CRITICAL), the last deploy error. A key this user cannot read
+// is an OK finding (key match not checked). Throws Error(usage) for an
+// unknown name, Error(config) for a store without lineages (a wrong --home
+// must not look healthy) unless allow_empty.
 std::vector<LineageHealth> check_lineages(const store::Store& store,
                                           const std::vector<std::string>& names,
-                                          const probe::Thresholds& thresholds, SysSeconds now);
+                                          const probe::Thresholds& thresholds, SysSeconds now,
+                                          bool allow_empty = false);
 
 // check --served: probes every endpoint of the lineages (all at once, each
 // bounded by options.timeout), records what they serve and adds a finding

@@ -71,7 +71,7 @@ class OnlineChecker {
     CaConnection& connection(const std::string& server) {
         auto& ca = m_cas[server];
         if (!ca.client) {
-            ca.transport = m_transports();
+            ca.transport = m_transports("");
             ca.client = std::make_unique<Client>(*ca.transport, server, m_log);
         }
         return ca;
@@ -80,6 +80,14 @@ class OnlineChecker {
     void check_account(LineageHealth& h, CaConnection& ca, const std::string& server,
                        const std::string& account) {
         auto known = ca.account_status.find(account);
+        if (known == ca.account_status.end() && !m_store.load_account(server, account)) {
+            // Moved aside by register --deactivate, or never made: renewals cannot sign.
+            h.online->account_status = "missing";
+            add_finding(h, Status::critical,
+                        "no account '" + account + "' for " + server +
+                            " in the store: renewals will fail (run 'acmectl register')");
+            return;
+        }
         if (known == ca.account_status.end()) {
             ca.sessions.push_back(load_account_session(m_store, *ca.client, server, account));
             known = ca.account_status.emplace(account, account_status(*ca.client)).first;
@@ -164,7 +172,7 @@ class OnlineChecker {
     // The body of a 200 answer: a POSTed OCSP request, or a GET when empty.
     std::string fetch(const std::string& url, const std::string& ocsp_request) const {
         check_url(url, true, "the certificate's revocation URL");
-        const auto transport = m_transports();
+        const auto transport = m_transports("");
         const auto response = ocsp_request.empty()
                                   ? transport->get(url)
                                   : transport->post(url, ocsp_request, "application/ocsp-request");

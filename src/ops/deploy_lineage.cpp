@@ -1,6 +1,7 @@
 #include "ops/deploy_lineage.hpp"
 
 #include "common/error.hpp"
+#include "ops/lineage_state.hpp"
 #include "renew/command_split.hpp"
 #include "renew/hook_dir.hpp"
 #include "renew/install_step.hpp"
@@ -35,22 +36,6 @@ HookReport run_argv(const std::string& label, const std::vector<std::string>& ar
     return report;
 }
 
-std::vector<renew::InstallStep> install_steps(const nlohmann::json& config) {
-    std::vector<renew::InstallStep> steps;
-    auto hooks = config.find("hooks");
-    if (hooks == config.end() || !hooks->is_object() || !hooks->contains("install")) {
-        return steps;
-    }
-    const auto& list = (*hooks)["install"];
-    if (!list.is_array()) {
-        throw Error(ErrorKind::config, "config.json: hooks.install is not a list");
-    }
-    for (const auto& item : list) {
-        steps.push_back(renew::install_step_from_json(item));
-    }
-    return steps;
-}
-
 HookReport run_install(const renew::InstallStep& step, const std::filesystem::path& cert_dir,
                        Logger& log) {
     const std::string label = "install " + step.what + " to " + step.path;
@@ -70,6 +55,22 @@ HookReport run_install(const renew::InstallStep& step, const std::filesystem::pa
 }
 
 } // namespace
+
+std::vector<renew::InstallStep> install_steps(const nlohmann::json& config) {
+    std::vector<renew::InstallStep> steps;
+    auto hooks = config.find("hooks");
+    if (hooks == config.end() || !hooks->is_object() || !hooks->contains("install")) {
+        return steps;
+    }
+    const auto& list = (*hooks)["install"];
+    if (!list.is_array()) {
+        throw Error(ErrorKind::config, "config.json: hooks.install is not a list");
+    }
+    for (const auto& item : list) {
+        steps.push_back(renew::install_step_from_json(item));
+    }
+    return steps;
+}
 
 std::vector<std::string> deploy_commands(const nlohmann::json& config) {
     std::vector<std::string> out;
@@ -143,6 +144,31 @@ bool all_ok(const std::vector<HookReport>& reports) {
         }
     }
     return true;
+}
+
+void record_deploy_outcome(const store::Store& store, const std::string& name,
+                           const std::string& error) {
+    auto state = state_from_json(store.read_state(name));
+    if (state.last_deploy_error == error) {
+        return;
+    }
+    state.last_deploy_error = error;
+    store.write_state(name, state_to_json(state));
+}
+
+std::vector<HookReport> deploy_after_issue(const store::Store& store, const std::string& name,
+                                           std::chrono::milliseconds timeout, Logger& log) {
+    auto reports = run_deploy_hooks(store, name, store.read_config(name), store.current_dir(name),
+                                    timeout, log);
+    std::string error;
+    for (const auto& r : reports) {
+        if (!r.ok) {
+            error = r.hook + ": " + r.error;
+            break;
+        }
+    }
+    record_deploy_outcome(store, name, error);
+    return reports;
 }
 
 } // namespace acme::ops

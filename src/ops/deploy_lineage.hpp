@@ -2,23 +2,24 @@
 // global hooks in $ACMECTL_HOME/hooks/deploy/ (DESIGN.md "Hooks").
 #pragma once
 
+#include "common/log.hpp"
+#include "renew/hook_runner.hpp"
+#include "renew/install_step.hpp"
+#include "store/store.hpp"
+
 #include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include "common/log.hpp"
-#include "renew/hook_runner.hpp"
-#include "store/store.hpp"
-
 namespace acme::ops {
 
 struct HookReport {
     std::string hook; // the command, install target or hook file
     bool ok = false;
-    std::string error;   // one line when not ok
-    int exit_code = -1;  // -1 when not started, killed, or an install step that failed
+    std::string error;  // one line when not ok
+    int exit_code = -1; // -1 when not started, killed, or an install step that failed
     std::chrono::milliseconds duration{0};
 };
 
@@ -26,6 +27,8 @@ inline constexpr std::chrono::minutes k_default_hook_timeout{5};
 
 // The "hooks" member of a lineage's config.json: {"deploy": [...], "install": [...]}.
 std::vector<std::string> deploy_commands(const nlohmann::json& config);
+// Its install steps ("hooks"."install"). Throws Error(config) on a wrong shape.
+std::vector<renew::InstallStep> install_steps(const nlohmann::json& config);
 
 // Runs every deploy step for the certificate in cert_dir, in order, each even
 // when an earlier one failed; a failing step is reported, never thrown, and
@@ -48,5 +51,17 @@ std::vector<HookReport> run_hook_dir(const store::Store& store, const std::strin
                                      Logger& log);
 
 bool all_ok(const std::vector<HookReport>& reports);
+
+// Records the outcome of deploy steps run outside a renewal (deploy-hook
+// NAME): "" clears state.json's last_deploy_error, so check stops warning
+// once the user fixed the hook and ran it again.
+void record_deploy_outcome(const store::Store& store, const std::string& name,
+                           const std::string& error);
+
+// After `issue` saved a new version (certbot runs --deploy-hook right after
+// certonly): the lineage's deploy steps for current/, as renew runs them, and
+// the outcome recorded in state.json (last_deploy_error) for check.
+std::vector<HookReport> deploy_after_issue(const store::Store& store, const std::string& name,
+                                           std::chrono::milliseconds timeout, Logger& log);
 
 } // namespace acme::ops

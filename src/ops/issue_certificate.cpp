@@ -13,6 +13,8 @@
 #include "common/time_format.hpp"
 #include "crypto/csr.hpp"
 #include "ops/authorize.hpp"
+#include "ops/certificate_checks.hpp"
+#include "ops/lineage_state.hpp"
 #include "ops/version_policy.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
@@ -28,6 +30,8 @@ using std::chrono::milliseconds;
 challenge::Dns01HookOptions hook_options(const SolverConfig& config) {
     challenge::Dns01HookOptions options;
     options.command = config.dns_hook;
+    options.certbot_style = config.certbot_hooks;
+    options.cleanup_command = config.dns_cleanup_hook;
     options.wait = std::chrono::seconds(config.dns_wait);
     options.resolver = config.dns_resolver;
     return options;
@@ -65,12 +69,19 @@ std::unique_ptr<challenge::Solver> make_solver(const SolverConfig& config, const
     if (config.kind == "alpn") {
         return std::make_unique<challenge::TlsAlpn01>(config.tls_address, config.tls_port);
     }
-    if (config.kind == "manual") {
+    if (config.kind == "manual" || config.kind == "manual-dns") {
         if (!config.manual.show || !config.manual.confirm) {
             throw Error(ErrorKind::usage,
                         "lineage " + name + " answers its challenges by hand (--manual) and " +
-                            "cannot renew unattended: run 'acmectl issue --manual --force' for " +
+                            "cannot renew unattended: run 'acmectl issue --" + config.kind +
+                            " --force' for " +
                             "it at a terminal, or issue it again with another solver");
+        }
+        if (config.kind == "manual-dns") {
+            return std::make_unique<challenge::ManualDns01>(
+                config.manual,
+                challenge::dns01_propagation(hook_options(config).wait, config.dns_resolver),
+                deadline, log);
         }
         return std::make_unique<challenge::ManualHttp01>(config.manual);
     }
@@ -108,22 +119,56 @@ std::optional<IssueResult> existing_result(const store::Store& store, const std:
     result.name = name;
     result.domains = domains;
     result.version = *store.current_version(name);
-    result.dir = store.version_dir(name, result.version);
+    result.dir = store.current_dir(name);
     result.cert = crypto::read_certificate(store::read_file(result.dir / "cert.pem"));
     result.key_type = config.value("key_type", "");
     result.due = renew::lifetime_renewal_time(result.cert.not_before, result.cert.not_after);
     return result;
 }
 
-std::optional<crypto::PrivateKey>
-certificate_key(const store::Store& store, const IssueRequest& request, const std::string& name) {
+// --reuse-key with another --key-type than the key's: refused (as certbot
+// does) unless --force says to make a key of the new type.
+void require_key_change(const IssueRequest& request, const std::string& name,
+                        crypto::KeyType current) {
+    if (!request.force) {
+        throw Error(ErrorKind::usage, "--key-type " + crypto::key_type_name(request.key_type) +
+                                          " contradicts --reuse-key: the key of " + name + " is " +
+                                          crypto::key_type_name(current) +
+                                          " (add --force to make a new " +
+                                          crypto::key_type_name(request.key_type) + " key)");
+    }
+}
+
+// A key whose certificate was revoked as compromised is never certified
+// again, whatever --reuse-key says (a CA would refuse it anyway).
+bool current_key_compromised(const store::Store& store, const std::string& name) {
+    const auto state = state_from_json(store.read_state(name));
+    if (state.revoked_reason != "keyCompromise") {
+        return false;
+    }
+    const auto cert = crypto::read_certificate(
+        crypto::split_pem_chain(store::read_file(store.current_dir(name) / "cert.pem", 1 << 20))
+            .front());
+    return key_compromised(state, cert.serial_hex);
+}
+
+std::optional<crypto::PrivateKey> certificate_key(const store::Store& store,
+                                                  const IssueRequest& request,
+                                                  const std::string& name, Logger& log) {
     if (!request.csr_path.empty()) {
         return std::nullopt;
     }
     if (request.reuse_key && store.current_version(name)) {
         auto path = store.current_dir(name) / "privkey.pem";
-        if (std::filesystem::exists(path)) {
-            return crypto::PrivateKey::from_pem(store::read_file(path));
+        if (current_key_compromised(store, name)) {
+            log.info(name + ": the current key was revoked as compromised: making a new key");
+        } else if (std::filesystem::exists(path)) {
+            auto key = crypto::PrivateKey::from_pem(store::read_file(path));
+            if (!request.key_type_given || key.type() == request.key_type) {
+                return key;
+            }
+            require_key_change(request, name, key.type());
+            log.info(name + ": making a new " + crypto::key_type_name(request.key_type) + " key");
         }
     }
     return crypto::PrivateKey::generate(request.key_type);
@@ -237,6 +282,50 @@ nlohmann::json config_to_save(const store::Store& store, const IssueRequest& req
     return config;
 }
 
+// A --csr lineage keeps its own copy of the CSR: renew must not depend on
+// the user's file staying where it was. Returns the copy's absolute path.
+std::string keep_csr(const store::Store& store, const std::string& name, const std::string& text) {
+    const auto path = std::filesystem::absolute(store.lineage_dir(name) / "csr.pem");
+    store::write_file_atomic(path, text, 0644);
+    return path.string();
+}
+
+// A CA certifies the subjectAltName entries only (CA/B Baseline Requirements):
+// a name only in the subject's CN would make the CA refuse the finalize, after
+// the whole order was validated.
+void require_sans(const crypto::CsrInfo& csr, const std::string& path) {
+    const auto sans = values(parse_identifiers(csr.sans.empty() ? csr.names : csr.sans));
+    for (const auto& id : parse_identifiers(csr.names)) {
+        if (csr.sans.empty() || std::find(sans.begin(), sans.end(), id.value) == sans.end()) {
+            throw Error(ErrorKind::usage,
+                        "the CSR " + path + " names " + id.value +
+                            " outside its subjectAltName: make it with -addext subjectAltName=" +
+                            (id.type == "ip" ? "IP:" : "DNS:") + id.value);
+        }
+    }
+}
+
+// A new lineage for exactly the names of an existing one is most often a
+// mistake (a default name where the user once chose --name): say which.
+void warn_same_names(const store::Store& store, const std::string& name,
+                     const std::vector<std::string>& domains, Logger& log) {
+    if (store.lineage_exists(name)) {
+        return;
+    }
+    for (const auto& other : store.list_lineages()) {
+        try {
+            const auto stored = store.read_config(other).value("domains", nlohmann::json::array());
+            if (stored.is_array() && same_names(stored.get<std::vector<std::string>>(), domains)) {
+                log.warn("lineage " + other + " already has these names: this makes another " +
+                         "lineage, " + name + " (use --name " + other + " for that one)");
+                return;
+            }
+        } catch (const std::exception&) {
+            // an unreadable lineage is check's business, not a reason to refuse this one
+        }
+    }
+}
+
 } // namespace
 
 std::pair<std::vector<std::string>, std::string> plan_names(const IssueRequest& request) {
@@ -248,6 +337,7 @@ std::pair<std::vector<std::string>, std::string> plan_names(const IssueRequest& 
             throw Error(ErrorKind::usage, "the names given with -d differ from the CSR's names");
         }
         names = csr.names;
+        require_sans(csr, request.csr_path);
     }
     auto ids = parse_identifiers(names);
     // RFC 8555 §7.1.3: a CA validates wildcards with dns-01 only.
@@ -273,7 +363,7 @@ std::string solver_challenge_type(const std::string& kind) {
     if (kind == "standalone" || kind == "webroot" || kind == "manual") {
         return "http-01";
     }
-    if (kind == "dns-hook" || kind == "dns-rfc2136") {
+    if (kind == "dns-hook" || kind == "dns-rfc2136" || kind == "manual-dns") {
         return "dns-01";
     }
     if (kind == "alpn") {
@@ -309,6 +399,10 @@ nlohmann::json solver_config(const SolverConfig& solver) {
         out["webroot"] = solver.webroot;
     } else if (solver.kind == "dns-hook") {
         out["dns_hook"] = solver.dns_hook;
+        if (solver.certbot_hooks) {
+            out["certbot_hooks"] = true;
+            out["dns_cleanup_hook"] = solver.dns_cleanup_hook;
+        }
         out["dns_wait"] = solver.dns_wait;
         out["dns_resolver"] = solver.dns_resolver;
     } else if (solver.kind == "dns-rfc2136") {
@@ -320,6 +414,9 @@ nlohmann::json solver_config(const SolverConfig& solver) {
     } else if (solver.kind == "alpn") {
         out["tls_port"] = solver.tls_port;
         out["tls_address"] = solver.tls_address;
+    } else if (solver.kind == "manual-dns") {
+        out["dns_wait"] = solver.dns_wait;
+        out["dns_resolver"] = solver.dns_resolver;
     } else if (solver.kind != "manual") {
         out["http_port"] = solver.http_port;
         out["http_address"] = solver.http_address;
@@ -342,6 +439,7 @@ nlohmann::json lineage_config(const IssueRequest& request, const std::vector<std
         {"key_type", request.csr_path.empty() ? crypto::key_type_name(request.key_type) : ""},
         {"reuse_key", request.reuse_key},
         {"csr", request.csr_path},
+        {"ca_bundle", request.ca_bundle},
         {"preferred_chain", request.preferred_chain},
         {"profile", request.profile},
         {"timeout", request.timeout.count()},
@@ -353,11 +451,23 @@ nlohmann::json lineage_config(const IssueRequest& request, const std::vector<std
 IssueResult issue_certificate(const store::Store& store, Client& client,
                               const IssueRequest& request, Logger& log) {
     auto [domains, name] = plan_names(request);
+    warn_same_names(store, name, domains, log);
     auto lock = store.try_lock(name);
     if (!lock) {
         throw Error(ErrorKind::conflict, "lineage " + name + " is locked by another acmectl");
     }
-    return issue_certificate_locked(store, client, request, log);
+    IssueResult result;
+    try {
+        result = issue_certificate_locked(store, client, request, log);
+        if (result.status == "issued") {
+            result.hooks = deploy_after_issue(store, name, k_default_hook_timeout, log);
+        }
+    } catch (...) {
+        store.release_lock(name, std::move(lock));
+        throw;
+    }
+    store.release_lock(name, std::move(lock));
+    return result;
 }
 
 IssueResult issue_certificate_locked(const store::Store& store, Client& client,
@@ -374,9 +484,9 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     require_profile(client.directory(), request.profile);
     auto solver = make_solver(request.solver, name, deadline, log);
     const auto policy = version_policy(store, request, name); // an unknown group fails here
-    auto key = certificate_key(store, request, name);
-    auto csr_der = key ? crypto::make_csr_der(*key, domains)
-                       : crypto::read_csr(store::read_file(request.csr_path, 1 << 20)).der;
+    auto key = certificate_key(store, request, name, log);
+    const auto csr_text = key ? std::string() : store::read_file(request.csr_path, 1 << 20);
+    auto csr_der = key ? crypto::make_csr_der(*key, domains) : crypto::read_csr(csr_text).der;
     auto order = run_order(client, ids, request, *solver, deadline, log);
     auto pem =
         finalize_and_download(client, order, csr_der, request.preferred_chain, deadline, log);
@@ -385,6 +495,9 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     IssueResult result;
     result.cert = crypto::read_certificate(certs.front());
     check_leaf(result.cert, certs.front(), key, domains);
+    check_validity_window(
+        result.cert, std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+    check_chain_links(certs);
     result.status = request.dry_run ? "dry-run" : "issued";
     result.name = name;
     result.domains = domains;
@@ -392,11 +505,15 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     result.files = {join(certs, 0, 1), join(certs, 1), join(certs, 0), key ? key->to_pem() : ""};
     if (!request.dry_run) {
         result.version = store.write_version(name, result.files, policy.key_mode(), policy.key_gid);
-        store.write_config(name,
-                           with_policy(config_to_save(store, request, domains, name), policy));
+        auto saved = request; // the key type actually certified (a reused key keeps its own)
+        saved.key_type = key ? key->type() : request.key_type;
+        if (!key) {
+            saved.csr_path = keep_csr(store, name, csr_text);
+        }
+        store.write_config(name, with_policy(config_to_save(store, saved, domains, name), policy));
         store.activate_version(name, result.version);
         prune_versions(store, name, policy, log);
-        result.dir = store.version_dir(name, result.version);
+        result.dir = store.current_dir(name);
         log.info("Saved " + name + " version " + std::to_string(result.version));
     }
     result.due = renew::lifetime_renewal_time(result.cert.not_before, result.cert.not_after);

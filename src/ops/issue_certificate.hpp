@@ -7,6 +7,7 @@
 #include "common/log.hpp"
 #include "crypto/key.hpp"
 #include "crypto/x509.hpp"
+#include "ops/deploy_lineage.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
@@ -21,12 +22,16 @@ namespace acme::ops {
 // How the challenges are answered; lineage_config records it in config.json
 // so that renew answers them the same way.
 struct SolverConfig {
-    // "standalone" | "webroot" | "dns-hook" | "dns-rfc2136" | "alpn" | "manual"
+    // "standalone" | "webroot" | "dns-hook" | "dns-rfc2136" | "alpn" | "manual" | "manual-dns"
     std::string kind = "standalone";
     int http_port = 80;
     std::string http_address; // "" = every address
     std::string webroot;
-    std::string dns_hook;       // dns-hook: the command, run without a shell
+    std::string dns_hook; // dns-hook: the command, run without a shell
+    // dns-hook from certbot's manual hooks: dns_hook adds, dns_cleanup_hook
+    // deletes, both without arguments and with CERTBOT_* in the environment.
+    bool certbot_hooks = false;
+    std::string dns_cleanup_hook;
     int dns_wait = 0;           // dns-*: seconds to wait after adding the records
     std::string dns_resolver;   // dns-*: ADDR[:PORT] to poll; "" = none
     std::string rfc2136_server; // dns-rfc2136: ADDR[:PORT] nsupdate sends updates to
@@ -54,8 +59,10 @@ struct IssueRequest {
     std::string lineage_name;       // "" = derived from the first name
     SolverConfig solver;
     crypto::KeyType key_type = crypto::KeyType::ec256;
+    bool key_type_given = false; // key_type was asked for (else: reuse_key keeps the key's type)
     bool reuse_key = false;
-    std::string csr_path; // issue for an external CSR: no key stored
+    std::string csr_path;  // issue for an external CSR: no key stored
+    std::string ca_bundle; // roots for the CA's HTTPS (absolute path), kept for renew; "" = system
     std::string preferred_chain;
     std::string profile; // newOrder "profile" (the CA's profiles extension); "" = default
     bool force = false;
@@ -76,17 +83,20 @@ struct IssueResult {
     crypto::CertInfo cert;
     std::string key_type; // "" for an external CSR
     int version = 0;
-    std::filesystem::path dir;    // the version folder
+    // <lineage>/current: what servers should read (it follows renewals; versions/N/ does not)
+    std::filesystem::path dir;
     std::chrono::sys_seconds due; // when renew will consider it due
     std::chrono::milliseconds elapsed{0};
-    store::VersionFiles files; // what was (or, in a dry run, would have been) saved
+    store::VersionFiles files;     // what was (or, in a dry run, would have been) saved
+    std::vector<HookReport> hooks; // issue_certificate: the deploy steps run after it
 };
 
 // The lineage's config.json content for this request (what renew redoes).
 nlohmann::json lineage_config(const IssueRequest& request, const std::vector<std::string>& domains,
                               const std::string& name);
 
-// Runs the whole flow; the client must already act as an account. Throws
+// Runs the whole flow, then (for a new version) the lineage's deploy steps,
+// with the lineage locked; the client must already act as an account. Throws
 // Error(usage) for bad names before contacting the CA, Error(conflict) when
 // another process holds the lineage, Problem for CA refusals. On any failure
 // the lineage's current version and config stay as they were.

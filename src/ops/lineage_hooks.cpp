@@ -78,7 +78,7 @@ void add_deploy_command(const store::Store& store, const std::string& name,
 
 void add_install_step(const store::Store& store, const std::string& name,
                       const renew::InstallStep& step) {
-    renew::validate(step);
+    renew::check_target(step);
     update_hooks(store, name, [&](LineageHooks& h) { h.install.push_back(step); });
 }
 

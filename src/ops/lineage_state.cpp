@@ -43,6 +43,17 @@ void put_time(nlohmann::json& doc, const char* key, const std::optional<SysSecon
 
 } // namespace
 
+void clear_revocation(LineageState& state) {
+    state.revoked_serial.clear();
+    state.revoked_reason.clear();
+    state.revoked_at.reset();
+}
+
+bool key_compromised(const LineageState& state, const std::string& serial_hex) {
+    return !serial_hex.empty() && state.revoked_serial == serial_hex &&
+           state.revoked_reason == "keyCompromise";
+}
+
 LineageState state_from_json(const nlohmann::json& doc) {
     LineageState s;
     if (!doc.is_object()) {

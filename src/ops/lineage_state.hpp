@@ -33,6 +33,13 @@ struct LineageState {
     std::optional<SysSeconds> revoked_at;
 };
 
+// Forgets the revocation marker (a new certificate replaced the revoked one).
+void clear_revocation(LineageState& state);
+
+// True when the marker says the certificate with this serial was revoked
+// because its key was compromised: that key must never be certified again.
+bool key_compromised(const LineageState& state, const std::string& serial_hex);
+
 LineageState state_from_json(const nlohmann::json& doc);
 nlohmann::json state_to_json(const LineageState& state);
 

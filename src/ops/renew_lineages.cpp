@@ -123,6 +123,7 @@ void issue_again(LineagePlan& plan, const store::Store& store, const RenewReques
     s.consecutive_failures = 0;
     s.last_error.clear();
     s.ari.reset(); // it described the certificate just replaced
+    clear_revocation(s);
     plan.report.consecutive_failures = 0;
     deploy(plan, store, request, log);
     store.write_state(plan.name, state_to_json(s));

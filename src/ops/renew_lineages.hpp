@@ -74,7 +74,11 @@ struct RenewSummary {
 bool counts_as_renewed(const LineageReport& report);
 bool counts_as_failed(const LineageReport& report);
 
-using TransportFactory = std::function<std::unique_ptr<http::Transport>()>;
+// A transport that trusts ca_bundle ("" = what the run was told: --ca-bundle,
+// acmectl.conf, else the system roots). renew passes the bundle a lineage was
+// issued with (config.json "ca_bundle"), so the timer reaches a private CA.
+using TransportFactory =
+    std::function<std::unique_ptr<http::Transport>(const std::string& ca_bundle)>;
 
 // Throws only for problems of the whole run (an unknown --name, an unreadable
 // store); a lineage's failure is in its report.

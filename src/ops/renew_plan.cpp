@@ -119,8 +119,8 @@ bool in_backoff(LineagePlan& plan) {
 }
 
 void decide(LineagePlan& plan, const RenewRequest& request, Logger& log) {
-    if (request.force) {
-        plan.report.due_source = "force";
+    if (request.force || request.dry_run) { // a dry run tries every selected lineage (certbot)
+        plan.report.due_source = request.force ? "force" : "dry-run";
         plan.due = true;
         return;
     }
@@ -167,6 +167,8 @@ IssueRequest request_from_config(const nlohmann::json& config) {
         r.solver.http_address = config_string(solver, "http_address", "");
         r.solver.webroot = config_string(solver, "webroot", "");
         r.solver.dns_hook = config_string(solver, "dns_hook", "");
+        r.solver.certbot_hooks = solver.value("certbot_hooks", false);
+        r.solver.dns_cleanup_hook = config_string(solver, "dns_cleanup_hook", "");
         r.solver.dns_wait = solver.value("dns_wait", 0);
         r.solver.dns_resolver = config_string(solver, "dns_resolver", "");
         r.solver.rfc2136_server = config_string(solver, "rfc2136_server", "");
@@ -178,6 +180,7 @@ IssueRequest request_from_config(const nlohmann::json& config) {
         r.key_type = key_type.value_or(crypto::KeyType::ec256);
         r.reuse_key = config.value("reuse_key", false);
         r.csr_path = config_string(config, "csr", "");
+        r.ca_bundle = config_string(config, "ca_bundle", "");
         r.preferred_chain = config_string(config, "preferred_chain", "");
         r.profile = config_string(config, "profile", "");
         r.timeout = std::chrono::seconds(config.value("timeout", 300));
@@ -198,9 +201,9 @@ void plan_lineage(LineagePlan& plan, const store::Store& store, const RenewReque
     plan.report.name = plan.name;
     try {
         load(plan, store);
-        plan.transport = transports();
-        plan.client = std::make_unique<Client>(*plan.transport,
-                                               request_from_config(plan.config).server_url, log);
+        const auto issue = request_from_config(plan.config);
+        plan.transport = transports(issue.ca_bundle);
+        plan.client = std::make_unique<Client>(*plan.transport, issue.server_url, log);
         decide(plan, request, log);
     } catch (const Error& e) {
         plan.report.outcome = Outcome::failed;

@@ -13,8 +13,8 @@ namespace {
 std::string certificate_text(const store::Store& store, const RevokeRequest& request) {
     if (!request.lineage.empty()) {
         if (!store.lineage_exists(request.lineage) || !store.current_version(request.lineage)) {
-            throw Error(ErrorKind::usage, "no lineage named '" + request.lineage +
-                                              "' with a current certificate");
+            throw Error(ErrorKind::usage,
+                        "no lineage named '" + request.lineage + "' with a current certificate");
         }
         return store::read_file(store.current_dir(request.lineage) / "cert.pem", 1 << 20);
     }
@@ -30,6 +30,18 @@ void mark_revoked(const store::Store& store, const RevokeRequest& request,
     store.write_state(request.lineage, state_to_json(state));
 }
 
+// A compromised key must not be certified again: --reuse-key stays off until
+// the user turns it on again. Returns true when it was on.
+bool turn_off_reuse_key(const store::Store& store, const std::string& name) {
+    auto config = store.read_config(name);
+    if (!config.value("reuse_key", false)) {
+        return false;
+    }
+    config["reuse_key"] = false;
+    store.write_config(name, config);
+    return true;
+}
+
 } // namespace
 
 std::string revoke_server(const store::Store& store, const RevokeRequest& request) {
@@ -37,8 +49,8 @@ std::string revoke_server(const store::Store& store, const RevokeRequest& reques
         return request.server_url;
     }
     if (!store.lineage_exists(request.lineage)) {
-        throw Error(ErrorKind::usage, "no lineage named '" + request.lineage + "' in " +
-                                          store.home().string());
+        throw Error(ErrorKind::usage,
+                    "no lineage named '" + request.lineage + "' in " + store.home().string());
     }
     auto config = store.read_config(request.lineage);
     auto it = config.find("server");
@@ -49,6 +61,15 @@ std::string revoke_server(const store::Store& store, const RevokeRequest& reques
 }
 
 RevokeResult revoke(const store::Store& store, Client& client, const RevokeRequest& request) {
+    std::unique_ptr<store::Lock> lock;
+    if (!request.lineage.empty()) {
+        revoke_server(store, request); // an unknown lineage fails before a lock file exists
+        lock = store.try_lock(request.lineage);
+        if (!lock) {
+            throw Error(ErrorKind::conflict,
+                        "lineage " + request.lineage + " is locked by another acmectl");
+        }
+    }
     RevokeResult result;
     auto pem = certificate_text(store, request);
     result.cert = crypto::read_certificate(crypto::split_pem_chain(pem).front());
@@ -73,6 +94,10 @@ RevokeResult revoke(const store::Store& store, Client& client, const RevokeReque
     revoke_certificate(client, result.cert.der, request.reason);
     if (!request.lineage.empty()) {
         mark_revoked(store, request, result.cert);
+        if (request.reason == RevocationReason::key_compromise) {
+            result.new_key_forced = true;
+            result.reuse_key_turned_off = turn_off_reuse_key(store, request.lineage);
+        }
     }
     return result;
 }

@@ -146,11 +146,11 @@ Task<UniqueFd> connect_one(EventLoop& loop, const Address& address, Deadline dea
     throw Failure(kind, "connection closed by the server during " + std::string(phase));
 }
 
-// Appends at most n bytes that have arrived to out; false when none has yet.
+// Appends what has arrived (at most 4 KiB) to out; false when nothing has.
 // Throws Failure(kind) on EOF.
-bool read_some(int fd, std::string& out, size_t n, std::string_view phase, std::string_view kind) {
+bool read_some(int fd, std::string& out, std::string_view phase, std::string_view kind) {
     char buf[4096]; // on the loop's stack, not in every probe's frame
-    const ssize_t got = ::recv(fd, buf, std::min(n, sizeof buf), 0);
+    const ssize_t got = ::recv(fd, buf, sizeof buf, 0);
     if (got > 0) {
         out.append(buf, static_cast<size_t>(got));
         return true;
@@ -164,9 +164,27 @@ bool read_some(int fd, std::string& out, size_t n, std::string_view phase, std::
     throw Failure(error_kind::connect, std::string(phase) + ": " + std::strerror(errno));
 }
 
-// Awaitable: until fd has more to read (or the deadline passed: it throws).
-EventLoop::Wait readable(Io io, std::string_view phase) {
-    return io.loop.wait_for(io.fd, POLLIN, io.deadline, phase);
+// Waits on the loop (which checks the deadline), then reads once. Waiting
+// first even when data may be there already is the yield: every other probe
+// gets its turn before this one reads again.
+Task<> receive_more(Io io, Input& in, std::string_view phase, std::string_view kind) {
+    co_await io.loop.wait_for(io.fd, POLLIN, io.deadline, phase);
+    const size_t before = in.pending.size();
+    if (read_some(io.fd, in.pending, phase, kind)) {
+        in.total += in.pending.size() - before;
+        if (in.total > k_max_plaintext) {
+            throw Failure(kind, "the server sent more than " +
+                                    std::to_string(k_max_plaintext / 1024) +
+                                    " KiB before TLS during " + std::string(phase));
+        }
+    }
+}
+
+// The first n pending bytes, removed from the buffer.
+std::string take(Input& in, size_t n) {
+    std::string out = in.pending.substr(0, n);
+    in.pending.erase(0, n);
+    return out;
 }
 
 } // namespace
@@ -222,27 +240,29 @@ Task<> send_all(Io io, std::string_view data, std::string_view phase, std::strin
     }
 }
 
-Task<std::string> receive_exact(Io io, size_t n, std::string_view phase, std::string_view kind) {
-    std::string out;
-    while (out.size() < n) {
-        if (!read_some(io.fd, out, n - out.size(), phase, kind)) {
-            co_await readable(io, phase);
-        }
+Task<std::string> receive_exact(Io io, Input& in, size_t n, std::string_view phase,
+                                std::string_view kind) {
+    while (in.pending.size() < n) {
+        co_await receive_more(io, in, phase, kind);
     }
-    co_return out;
+    co_return take(in, n);
 }
 
-Task<std::string> receive_line(Io io, std::string_view phase, std::string_view kind, size_t max) {
-    std::string line;
-    while (line.empty() || line.back() != '\n') {
-        if (line.size() >= max) {
+Task<std::string> receive_line(Io io, Input& in, std::string_view phase, std::string_view kind,
+                               size_t max) {
+    size_t end = 0;
+    while ((end = in.pending.find('\n')) == std::string::npos) {
+        if (in.pending.size() >= max) {
             throw Failure(kind, "line longer than " + std::to_string(max) + " bytes during " +
                                     std::string(phase));
         }
-        if (!read_some(io.fd, line, 1, phase, kind)) {
-            co_await readable(io, phase);
-        }
+        co_await receive_more(io, in, phase, kind);
     }
+    if (end >= max) {
+        throw Failure(kind, "line longer than " + std::to_string(max) + " bytes during " +
+                                std::string(phase));
+    }
+    std::string line = take(in, end + 1);
     line.pop_back();
     if (!line.empty() && line.back() == '\r') {
         line.pop_back();
@@ -250,19 +270,19 @@ Task<std::string> receive_line(Io io, std::string_view phase, std::string_view k
     co_return line;
 }
 
-Task<std::string> receive_until(Io io, std::string_view needle, std::string_view phase,
+Task<std::string> receive_until(Io io, Input& in, std::string_view needle, std::string_view phase,
                                 std::string_view kind, size_t max) {
-    std::string text;
-    while (text.find(needle) == std::string::npos) {
-        if (text.size() >= max) {
+    size_t at = 0;
+    size_t searched = 0; // the needle cannot start before here: no quadratic rescans
+    while ((at = in.pending.find(needle, searched)) == std::string::npos) {
+        if (in.pending.size() >= max) {
             throw Failure(kind, "no '" + std::string(needle) + "' in the first " +
                                     std::to_string(max) + " bytes during " + std::string(phase));
         }
-        if (!read_some(io.fd, text, 1, phase, kind)) {
-            co_await readable(io, phase);
-        }
+        searched = in.pending.size() >= needle.size() ? in.pending.size() - needle.size() + 1 : 0;
+        co_await receive_more(io, in, phase, kind);
     }
-    co_return text;
+    co_return take(in, at + needle.size());
 }
 
 } // namespace acme::probe::net

@@ -42,15 +42,30 @@ Task<UniqueFd> connect_any(EventLoop& loop, const std::vector<Address>& addresse
                            Deadline deadline, std::string& connected);
 // Sends all of data. Throws Failure (kind on a closed connection) or timeout.
 Task<> send_all(Io io, std::string_view data, std::string_view phase, std::string_view kind);
-// Receives exactly n bytes (byte by byte is not needed: servers never send
-// TLS before our ClientHello). Throws Failure(kind) on EOF, or timeout.
-Task<std::string> receive_exact(Io io, size_t n, std::string_view phase, std::string_view kind);
+// What a server may send before TLS (greetings, capabilities, replies): a
+// few KiB in practice. More is a server flooding us, refused at once.
+inline constexpr size_t k_max_plaintext = 64 * 1024;
+
+// The plaintext input of one connection: bytes received but not consumed
+// yet, and the count of all received, capped at k_max_plaintext. Reads are
+// buffered (up to 4 KiB each) and each waits on the loop first: a probe
+// never reads twice in one turn, so a flooding server cannot starve the
+// others, and the deadline is checked before every read.
+struct Input {
+    std::string pending;
+    size_t total = 0;
+};
+
+// Receives exactly n bytes. Throws Failure(kind) on EOF or past the cap,
+// timeout past the deadline.
+Task<std::string> receive_exact(Io io, Input& in, size_t n, std::string_view phase,
+                                std::string_view kind);
 // Receives one line, without its CR LF, at most max bytes. Throws like receive_exact.
-Task<std::string> receive_line(Io io, std::string_view phase, std::string_view kind,
+Task<std::string> receive_line(Io io, Input& in, std::string_view phase, std::string_view kind,
                                size_t max = 4096);
-// Receives until the text read so far contains needle (at most max bytes);
-// returns all of it. Throws like receive_exact.
-Task<std::string> receive_until(Io io, std::string_view needle, std::string_view phase,
+// Receives up to and including the first needle (at most max bytes) and
+// returns it. Throws like receive_exact.
+Task<std::string> receive_until(Io io, Input& in, std::string_view needle, std::string_view phase,
                                 std::string_view kind, size_t max = 65536);
 
 } // namespace acme::probe::net

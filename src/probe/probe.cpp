@@ -1,6 +1,7 @@
 #include "probe/probe.hpp"
 
 #include "common/error.hpp"
+#include "probe/cert_file.hpp"
 #include "probe/event_loop.hpp"
 #include "probe/net.hpp"
 #include "probe/sigpipe.hpp"
@@ -12,7 +13,6 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
-#include <fstream>
 #include <iterator>
 #include <sstream>
 #include <system_error>
@@ -147,14 +147,6 @@ void run_loops(Batch& batch, size_t in_flight) {
     }
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw net::Failure(error_kind::io, "cannot read " + path + ": " + std::strerror(errno));
-    }
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 ProbeResult inspect_file(const tls::Context& context, const std::string& path,
                          const std::string& sni) {
     ProbeResult result;
@@ -165,7 +157,7 @@ ProbeResult inspect_file(const tls::Context& context, const std::string& path,
     result.target.sni = sni;
     const auto start = Clock::now();
     try {
-        const tls::ChainPtr chain = tls::read_certificates(read_file(path));
+        const tls::ChainPtr chain = tls::read_certificates(read_cert_file(path));
         if (sk_X509_num(chain.get()) == 0) {
             throw net::Failure(error_kind::certificate, "no certificate in " + path);
         }

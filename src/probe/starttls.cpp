@@ -24,13 +24,13 @@ class Dialogue {
         return net::send_all(m_io, text, k_phase, error_kind::starttls);
     }
     Task<std::string> line() const {
-        return net::receive_line(m_io, k_phase, error_kind::starttls);
+        return net::receive_line(m_io, m_in, k_phase, error_kind::starttls);
     }
     Task<std::string> bytes(size_t n) const {
-        return net::receive_exact(m_io, n, k_phase, error_kind::starttls);
+        return net::receive_exact(m_io, m_in, n, k_phase, error_kind::starttls);
     }
     Task<std::string> until(std::string_view needle) const {
-        return net::receive_until(m_io, needle, k_phase, error_kind::starttls);
+        return net::receive_until(m_io, m_in, needle, k_phase, error_kind::starttls);
     }
     // SMTP/FTP replies: "250-more" lines until "250 last" (RFC 5321 §4.2.1).
     Task<std::string> coded_reply() const {
@@ -80,6 +80,8 @@ class Dialogue {
 
   private:
     net::Io m_io;
+    // Reading is not part of the dialogue's meaning: its steps stay const.
+    mutable net::Input m_in;
 };
 
 Task<> smtp(const Dialogue& d) {
@@ -106,16 +108,17 @@ Task<> ftp(const Dialogue& d) {
 }
 
 // Tags up to the end of <stream:features>, which a server with nothing to
-// offer may send self-closed.
+// offer may send self-closed. Each end marker is one tag: only the new tag
+// is searched, not all the text again.
 Task<std::string> xmpp_features(const Dialogue& d) {
     constexpr int max_tags = 200;
     std::string text;
     for (int i = 0; i < max_tags; ++i) {
         const std::string tag = co_await d.until(">");
         text += tag;
-        if (text.find("</stream:features>") != std::string::npos ||
-            text.find("<stream:features/>") != std::string::npos ||
-            text.find("<stream:features />") != std::string::npos) {
+        if (tag.find("</stream:features>") != std::string::npos ||
+            tag.find("<stream:features/>") != std::string::npos ||
+            tag.find("<stream:features />") != std::string::npos) {
             co_return text;
         }
     }

@@ -1,10 +1,11 @@
 #include "renew/ari.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include "common/error.hpp"
 #include "common/time_format.hpp"
+#include "common/untrusted_json.hpp"
 #include "crypto/base64url.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace acme::renew {
 
@@ -17,7 +18,7 @@ std::string ari_cert_id(const crypto::CertInfo& cert) {
 }
 
 std::optional<AriWindow> parse_renewal_info(const std::string& body) {
-    auto doc = nlohmann::json::parse(body, nullptr, false);
+    auto doc = parse_untrusted_json(body); // discarded -> not an object
     if (!doc.is_object()) {
         return std::nullopt;
     }

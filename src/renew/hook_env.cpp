@@ -20,4 +20,12 @@ EnvList lineage_hook_env(const std::string& name, const std::vector<std::string>
     };
 }
 
+EnvList certbot_challenge_env(const std::string& domain, const std::string& validation,
+                              const std::string& token) {
+    const bool wildcard = domain.rfind("*.", 0) == 0;
+    return {{"CERTBOT_DOMAIN", wildcard ? domain.substr(2) : domain},
+            {"CERTBOT_VALIDATION", validation},
+            {"CERTBOT_TOKEN", token}};
+}
+
 } // namespace acme::renew

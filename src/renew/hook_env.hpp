@@ -16,4 +16,11 @@ using EnvList = std::vector<std::pair<std::string, std::string>>;
 EnvList lineage_hook_env(const std::string& name, const std::vector<std::string>& domains,
                          const std::filesystem::path& cert_dir);
 
+// What certbot gives its --manual-auth-hook and --manual-cleanup-hook:
+// CERTBOT_DOMAIN (the name, without a wildcard's "*."), CERTBOT_VALIDATION (the
+// TXT value, or the http-01 file content) and CERTBOT_TOKEN (http-01 only; ""
+// for dns-01), so imported certbot auth scripts keep working.
+EnvList certbot_challenge_env(const std::string& domain, const std::string& validation,
+                              const std::string& token);
+
 } // namespace acme::renew

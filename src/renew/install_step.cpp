@@ -200,6 +200,16 @@ void validate(const InstallStep& step) {
         throw_usage("owner must be user, user:group or :group, not '" + step.owner + "'");
 }
 
+void check_target(const InstallStep& step) {
+    validate(step);
+    const auto dir = fs::path(step.path).parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw_usage("the folder " + dir.string() + " of " + step.path + " does not exist");
+    if (!step.owner.empty())
+        resolve_owner(step.owner); // an unknown user or group fails now, not at renewal
+}
+
 mode_t effective_mode(const InstallStep& step) {
     if (step.mode != 0)
         return step.mode;

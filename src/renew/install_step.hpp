@@ -27,6 +27,10 @@ InstallStep install_step_from_json(const nlohmann::json& json);
 // beyond 07777 or a malformed owner.
 void validate(const InstallStep& step);
 
+// validate(), and what a renewal months later would meet: the target's
+// folder exists, the owner's user and group exist. Throws Error(usage).
+void check_target(const InstallStep& step);
+
 // The mode the target gets: step.mode, or the default for its content.
 mode_t effective_mode(const InstallStep& step);
 

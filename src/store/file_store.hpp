@@ -37,6 +37,9 @@ class FileStore : public Store {
                            const std::string& key_pem) const override;
     void commit_account_key(const std::string& server_url, const std::string& name) const override;
     void discard_account_key(const std::string& server_url, const std::string& name) const override;
+    // One rename(2) of the folder to <name>.<suffix>[.N].
+    fs::path retire_account(const std::string& server_url, const std::string& name,
+                            const std::string& suffix) const override;
 
     std::vector<std::pair<std::string, std::string>> list_accounts() const override;
 
@@ -68,7 +71,13 @@ class FileStore : public Store {
     fs::path version_dir(const std::string& name, int version) const override;
     void prune_versions(const std::string& name, int keep) const override;
 
+    // Renames the folder to a hidden name, removes it, then unlinks the lock file.
+    void remove_lineage(const std::string& name) const override;
+
+    // flock on locks/<name>.lock, re-checked after locking that the file is
+    // still linked (release_lock and remove_lineage unlink it).
     std::unique_ptr<Lock> try_lock(const std::string& name) const override;
+    void release_lock(const std::string& name, std::unique_ptr<Lock> lock) const override;
 
   private:
     fs::path m_home;

@@ -2,15 +2,15 @@
 // current live in versions.cpp, locks in lock.cpp.
 #include "store/file_store.hpp"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-
 #include "common/error.hpp"
 #include "store/atomic_file.hpp"
+#include "store/group.hpp"
 #include "store/posix_file.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <utility>
 
 namespace acme::store {
@@ -21,7 +21,9 @@ using nlohmann::json;
 
 constexpr std::size_t k_max_name = 255;
 
-Error usage_error(const std::string& detail) { return Error(ErrorKind::usage, detail); }
+Error usage_error(const std::string& detail) {
+    return Error(ErrorKind::usage, detail);
+}
 
 // Quoted with control characters escaped, so a hostile name cannot forge
 // terminal output when the error is printed.
@@ -30,8 +32,8 @@ std::string quoted(const std::string& text) {
 }
 
 bool is_name_char(char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
 }
 
 // One safe path component: no separators, no "." or "..", nothing hidden.
@@ -102,11 +104,12 @@ Authority parse_authority(const std::string& url) {
 std::string server_folder(const std::string& url) {
     Authority a = parse_authority(url);
     std::string host = lowercase(a.host);
-    std::replace_if(host.begin(), host.end(), [](char c) { return !is_name_char(c); }, '_');
+    std::replace_if(
+        host.begin(), host.end(), [](char c) { return !is_name_char(c); }, '_');
     if (host.front() == '.') // "." or ".." would climb out of accounts/
         throw usage_error("invalid server URL " + quoted(url) + ": bad host");
-    bool default_port = (a.scheme == "https" && a.port == "443") ||
-                        (a.scheme == "http" && a.port == "80");
+    bool default_port =
+        (a.scheme == "https" && a.port == "443") || (a.scheme == "http" && a.port == "80");
     if (a.port.empty() || default_port)
         return host;
     return host + "_" + a.port;
@@ -126,14 +129,43 @@ json parse_object(const std::string& text, const fs::path& path) {
     return value;
 }
 
-void write_json(const fs::path& path, const json& value) {
+void write_json(const fs::path& path, const json& value, mode_t mode = 0644,
+                gid_t group = k_keep_group) {
     std::string text;
     try {
         text = value.dump(2) + "\n";
     } catch (const json::exception& e) {
         throw Error(ErrorKind::config, "cannot write " + path.string() + ": " + e.what());
     }
-    write_file_atomic(path, text, 0644);
+    write_file_atomic(path, text, mode, group);
+}
+
+// config.json and state.json hold hook command lines, which often carry API
+// tokens: owner only, or owner and the lineage's key group (0640), like its
+// private key. A file written with wider modes before is narrowed on the
+// next write, since every write replaces the file.
+struct LineageFileAccess {
+    mode_t mode = 0600;
+    gid_t group = k_keep_group;
+};
+
+LineageFileAccess lineage_file_access(const json& config) {
+    const auto found = config.find("key_group");
+    if (found == config.end() || !found->is_string() || found->get<std::string>().empty())
+        return {};
+    const std::optional<gid_t> gid = find_group(found->get<std::string>());
+    if (!gid || !may_use_group(*gid))
+        return {};
+    return {0640, *gid};
+}
+
+// For state.json: the group config.json names, if it can be read.
+LineageFileAccess lineage_file_access(const fs::path& config_path) {
+    const std::optional<std::string> text = detail::read_file_if_exists(config_path);
+    if (!text)
+        return {};
+    const json config = json::parse(*text, nullptr, false);
+    return config.is_object() ? lineage_file_access(config) : LineageFileAccess{};
 }
 
 } // namespace
@@ -205,6 +237,22 @@ void FileStore::discard_account_key(const std::string& server_url, const std::st
     fs::remove(account_dir(server_url, name) / "key.pem.next", ec);
 }
 
+fs::path FileStore::retire_account(const std::string& server_url, const std::string& name,
+                                   const std::string& suffix) const {
+    const fs::path dir = account_dir(server_url, name);
+    fs::path target = dir.parent_path() / (name + "." + suffix);
+    std::error_code ec;
+    for (int n = 2; fs::exists(target, ec); ++n) {
+        target = dir.parent_path() / (name + "." + suffix + "." + std::to_string(n));
+    }
+    if (::rename(dir.c_str(), target.c_str()) != 0) {
+        throw Error(ErrorKind::io, "cannot move " + dir.string() + " aside to " + target.string() +
+                                       ": " + std::strerror(errno));
+    }
+    sync_dir(dir.parent_path());
+    return target;
+}
+
 void FileStore::save_account(const std::string& server_url, const std::string& name,
                          const nlohmann::json& account) const {
     fs::path dir = make_account_dir(m_home, account_dir(server_url, name));
@@ -229,7 +277,9 @@ std::vector<std::pair<std::string, std::string>> FileStore::list_accounts() cons
 
 // ---- lineages ---------------------------------------------------------------
 
-void Store::check_lineage_name(const std::string& name) { check_name("lineage name", name); }
+void Store::check_lineage_name(const std::string& name) {
+    check_name("lineage name", name);
+}
 
 std::optional<std::string> Store::lock_holder(const std::string& /*name*/) const {
     return std::nullopt; // a flock does not say who holds it
@@ -267,7 +317,8 @@ nlohmann::json FileStore::read_config(const std::string& name) const {
 void FileStore::write_config(const std::string& name, const nlohmann::json& config) const {
     fs::path dir = lineage_dir(name);
     make_dirs(dir, 0755);
-    write_json(dir / "config.json", config);
+    const LineageFileAccess access = lineage_file_access(config);
+    write_json(dir / "config.json", config, access.mode, access.group);
 }
 
 nlohmann::json FileStore::read_state(const std::string& name) const {
@@ -279,7 +330,8 @@ nlohmann::json FileStore::read_state(const std::string& name) const {
 void FileStore::write_state(const std::string& name, const nlohmann::json& state) const {
     fs::path dir = lineage_dir(name);
     make_dirs(dir, 0755);
-    write_json(dir / "state.json", state);
+    const LineageFileAccess access = lineage_file_access(dir / "config.json");
+    write_json(dir / "state.json", state, access.mode, access.group);
 }
 
 } // namespace acme::store

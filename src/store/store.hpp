@@ -79,6 +79,12 @@ class Store {
                                     const std::string& name) const = 0;
     virtual void discard_account_key(const std::string& server_url,
                                      const std::string& name) const = 0;
+    // Moves a (deactivated) account aside, to <name>.<suffix>[.N] next to it,
+    // in one step (a rename(2); one etcd transaction), so that the name is free
+    // for a new account and the old key stays stored. Returns where it went:
+    // the file store's folder, the etcd store's key prefix.
+    virtual fs::path retire_account(const std::string& server_url, const std::string& name,
+                                    const std::string& suffix) const = 0;
 
     // Every stored account as {server folder, account name}, sorted. The
     // folder round-trips as the server URL "https://<folder>/" (store migrate).
@@ -127,9 +133,20 @@ class Store {
     // crashed writes. A reader inside a kept version is never disturbed.
     virtual void prune_versions(const std::string& name, int keep) const = 0;
 
+    // Removes the lineage (config, state, versions, current) and its lock;
+    // the caller holds the lineage's lock. Readers never see half a lineage
+    // (a rename to a hidden folder first; one etcd transaction). Throws
+    // Error(io), or Error(conflict) when the etcd lock was lost meanwhile.
+    virtual void remove_lineage(const std::string& name) const = 0;
+
     // ---- the per-lineage lock ----
     // nullptr when another process or node holds it.
     virtual std::unique_ptr<Lock> try_lock(const std::string& name) const = 0;
+    // Releases a lock from try_lock. The file store also removes the lock
+    // file when the lineage does not exist (a failed or dry-run first issue
+    // leaves nothing behind); the etcd store revokes the lease, which takes
+    // the lock key with it.
+    virtual void release_lock(const std::string& name, std::unique_ptr<Lock> lock) const = 0;
     // Who holds the lock (a node name), when the backend knows; nullopt otherwise.
     virtual std::optional<std::string> lock_holder(const std::string& name) const;
 };

@@ -58,21 +58,45 @@ int publish_version(const fs::path& temp, const fs::path& versions_dir, int n) {
     detail::throw_io("create a version in", versions_dir, EEXIST);
 }
 
-// A .tmp-<n>-<pid> folder whose process is gone was left by a crash.
-bool is_stale_temp(const std::string& name) {
-    if (name.rfind(k_temp_prefix, 0) != 0)
-        return false;
-    std::optional<long> pid = parse_number(std::string_view(name).substr(name.rfind('-') + 1));
+// Whether the process that named a temp after itself is gone, so the temp
+// was left by a crash or a kill. A pid reused since keeps it until later.
+bool writer_is_dead(std::optional<long> pid) {
     if (!pid || *pid == ::getpid())
         return false;
     return ::kill(static_cast<pid_t>(*pid), 0) != 0 && errno == ESRCH;
 }
 
-bool remove_stale_temps(const fs::path& versions_dir) {
+// The leading number of text ("123" of "123-4"), if any.
+std::optional<long> leading_number(std::string_view text) {
+    return parse_number(text.substr(0, text.find('-')));
+}
+
+// In versions/: a .tmp-<n>-<pid> folder (write_version).
+std::optional<long> version_temp_writer(std::string_view name) {
+    if (name.rfind(k_temp_prefix, 0) != 0)
+        return std::nullopt;
+    return parse_number(name.substr(name.rfind('-') + 1));
+}
+
+// In the lineage folder: current.tmp-<pid> (activate_version), and
+// .config.json.tmp-<pid>-<id> and .state.json.tmp-<pid>-<id>
+// (write_file_atomic's temp_name_for).
+std::optional<long> lineage_temp_writer(std::string_view name) {
+    constexpr std::string_view current = "current.tmp-";
+    if (name.rfind(current, 0) == 0)
+        return parse_number(name.substr(current.size()));
+    const auto at = name.rfind(k_temp_prefix);
+    if (name.front() != '.' || at == 0 || at == std::string_view::npos)
+        return std::nullopt;
+    return leading_number(name.substr(at + k_temp_prefix.size()));
+}
+
+// Removes the temps of dead writers in dir; true when it removed any.
+bool remove_stale_temps(const fs::path& dir, std::optional<long> (*writer)(std::string_view)) {
     bool removed = false;
-    for (const std::string& name : detail::list_dir(versions_dir)) {
-        if (is_stale_temp(name)) {
-            detail::remove_tree(versions_dir / name);
+    for (const std::string& name : detail::list_dir(dir)) {
+        if (!name.empty() && writer_is_dead(writer(name))) {
+            detail::remove_tree(dir / name);
             removed = true;
         }
     }
@@ -212,8 +236,10 @@ void FileStore::prune_versions(const std::string& name, int keep) const {
         removed = true;
     }
     fs::path dir = lineage_dir(name) / "versions";
-    if (remove_stale_temps(dir) || removed)
+    if (remove_stale_temps(dir, version_temp_writer) || removed)
         sync_dir(dir);
+    if (remove_stale_temps(lineage_dir(name), lineage_temp_writer))
+        sync_dir(lineage_dir(name));
 }
 
 } // namespace acme::store

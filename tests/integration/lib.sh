@@ -15,7 +15,7 @@
 #   expect_file FILE; expect_no_path PATH; expect_file_mode FILE MODE;
 # and helpers: on_exit CMD (cleanup, run in reverse order even on failure),
 #   json FILTER (jq -r on $OUT, null fails), sha256_of FILE, pebble_root FILE [MGMT_URL],
-#   tos_url, start_http_server DIR PORT, register_account [ARGS...],
+#   tos_url, start_http_server DIR PORT, register_account [ARGS...], hold_lock NAME,
 #   and the array ISSUE (acmectl issue ... --standalone --json, add -d NAME).
 # shellcheck shell=bash
 set -euo pipefail
@@ -217,6 +217,19 @@ _stop_pid() { # PID: TERM, bounded wait, KILL (a child of this shell)
   done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+}
+
+hold_lock() { # NAME: another process holds HOME_DIR's lock of lineage NAME (stopped at exit); sets HOLDER
+  local i
+  mkdir -p "$HOME_DIR/locks"
+  timeout 60 flock "$HOME_DIR/locks/$1.lock" sleep 60 &
+  HOLDER=$!
+  on_exit "_stop_pid $HOLDER"
+  for ((i = 0; i < 50; i++)); do # the holder has the lock within ~5 s
+    flock -n "$HOME_DIR/locks/$1.lock" true || return 0
+    sleep 0.1
+  done
+  fail "the lock of $1 was not taken within 5 s"
 }
 
 register_account() { # [ARGS...]: register against SERVER into HOME_DIR, demand success

@@ -92,6 +92,13 @@ expect_eq "$(jq -r '.lineages[0].online' <<<"$OUT")" null "no online part"
 # A deactivated account is CRITICAL: its renewals would fail.
 ocsp_answers "V${tab}300101000000Z${tab}${tab}${serial}${tab}unknown${tab}${subject}" issuer
 expect_exit 0 "$ACMECTL" register --home "$HOME_DIR" --ca-bundle "$CA" --server "$SERVER" --deactivate --yes
+# The deactivated account's files were moved aside: no account is CRITICAL too.
+moved=$(ls -d "$ACCOUNT_DIR".deactivated-*)
+expect_exit 2 "${CHECK[@]}" on
+expect_eq "$(json '.lineages[0].online.account_status')" missing "account status without an account"
+expect_contains "$(json '.lineages[0].findings[] | select(.status == "CRITICAL") | .message')" "no account 'default'" "finding"
+# A store that still holds it (a copy): the CA refuses it.
+mv "$moved" "$ACCOUNT_DIR"
 expect_exit 2 "${CHECK[@]}" on
 expect_eq "$(json '.lineages[0].online.revocation')" good "still good at the CA"
 expect_contains "$(json '.lineages[0].online.account_status')" refused "account status"

@@ -14,7 +14,7 @@ expect_eq "$(json .status)" OK "all healthy"
 expect_eq "$(json '.lineages | length')" 5 "lineages"
 # 90-day certificates: --warn-days 100 makes them all WARNING, --crit-days 100 CRITICAL
 expect_exit 1 "${C[@]}" healthy --warn-days 100
-expect_exit 2 "${C[@]}" healthy --crit-days 100
+expect_exit 2 "${C[@]}" healthy --warn-days 100 --crit-days 100
 
 cur() { printf '%s\n' "$(lineage_dir "$1")/current"; }
 # keyswap: another key in place of privkey.pem
@@ -43,7 +43,7 @@ expect_contains "$(findings_of failing)" "3 renewal failure(s) in a row, last: r
 
 expect_exit 1 "${C[@]}" failing healthy
 expect_exit 1 "${C[@]}" failing --format nagios
-expect_match "$OUT" "^CHECK WARNING - 2? ?[0-9]+ lineage\(s\).* \| 'failing'=[0-9]+d;21;7$" "nagios line"
+expect_match "$OUT" "^CHECK WARNING - 2? ?[0-9]+ lineage\(s\).* \| 'failing'=[0-9]+;21;7$" "nagios line"
 expect_exit 2 "${C[@]}" --format prometheus
 bad=$(grep -Evc '^(# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+|[a-zA-Z_:][a-zA-Z0-9_:]*\{name="[^"\\]*"\} -?[0-9]+)$' <<<"$OUT" || true)
 expect_eq "$bad" 0 "prometheus lines outside the exposition grammar"

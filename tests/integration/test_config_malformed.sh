@@ -15,6 +15,8 @@ bad_config() { # WANT TEXT: a file with TEXT gives one line containing WANT, exi
 bad_config "$conf:2: unknown key 'sever'" 'email = "ops@example.com"\nsever = "x"\n'
 bad_config "$conf:1: expected 'key = value' or [section]" 'server\n'
 bad_config "$conf:1: unterminated string" 'server = "https://x\n'
+# A backslash as the file's last byte was read past the end of the text.
+bad_config "$conf:1: unterminated string (a backslash ends the file)" 'email = "ops\\'
 bad_config "$conf:1: unexpected text after the value" 'email = ops @example.com\n'
 bad_config "$conf:3: unknown section [issu]" '# c\n\n[issu]\nkey-type = ec384\n'
 bad_config "$conf:2: [renew] has no key 'email'" '[renew]\nemail = "x"\n'

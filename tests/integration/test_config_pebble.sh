@@ -35,8 +35,9 @@ expect_exit 0 env -u ACMECTL_HOME "$ACMECTL" --config "$system" --json issue -d 
 expect_eq "$(json .key_type)" rsa2048 "key_type from [issue]"
 expect_eq "$(jq -r '.hooks.deploy[0]' "$(lineage_dir cfg.example)/config.json")" \
   "sh -c 'echo \$ACMECTL_NAME >> $TEST_TMP/deployed'" "deploy hook from [issue]"
+expect_eq "$(cat "$TEST_TMP/deployed")" cfg.example "deploy hook ran after issue"
 expect_exit 0 env -u ACMECTL_HOME "$ACMECTL" --config "$system" deploy-hook cfg.example
-expect_eq "$(cat "$TEST_TMP/deployed")" cfg.example "deploy hook ran"
+expect_eq "$(cat "$TEST_TMP/deployed")" $'cfg.example\ncfg.example' "deploy hook ran again"
 
 # A flag beats the file.
 expect_exit 0 env -u ACMECTL_HOME "$ACMECTL" --config "$system" --json issue -d cfg2.example \

@@ -57,3 +57,26 @@ for page in "$mp"/man1/*.1 "$mp"/man5/*.5; do
   warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 -Z "$page" 2>&1 >/dev/null || true)
   [[ -z $warnings ]] || fail "man --warnings $(basename "$page"):"$'\n'"$warnings"
 done
+
+# --- hand-written text that must agree with behaviour -------------------------
+page_text() { # PAGE: rendered, hyphens plain, one line per paragraph
+  LC_ALL=C.UTF-8 MANWIDTH=1000 man -E ascii -l "$REPO_ROOT/man/$1" 2>/dev/null | sed 's/  */ /g'
+}
+expiry=$(page_text acmectl-expiry.1)
+expect_match "$expiry" "CRITICAL: at least one .* could not be reached" "expiry(1): unreachable is CRITICAL"
+issue=$(page_text acmectl-issue.1)
+for v in ACMECTL_DNS_FQDN ACMECTL_DNS_VALUE ACMECTL_DOMAIN; do
+  expect_contains "$issue" "$v" "issue(1): the dns-01 hook environment"
+done
+expect_match "$issue" "command add fqdn value" "issue(1): the dns-01 hook call"
+renew=$(page_text acmectl-renew.1)
+for k in '"name"' '"domains"' '"error"' '"consecutive_failures"' '"not_after"'; do
+  expect_contains "$renew" "$k" "renew(1): the failure report's JSON"
+done
+conf=$(page_text acmectl.conf.5)
+expect_match "$conf" "a bad key-type stops register and issue, while renew, check and expiry" \
+  "acmectl.conf(5): an invalid key-type"
+expect_contains "$(page_text acmectl.1)" "one JSON object per line" "acmectl(1): expiry --json"
+description=$(sed -n '/CPACK_DEBIAN_PACKAGE_DESCRIPTION/,/)$/p' "$REPO_ROOT/cmake/Packaging.cmake")
+expect_contains "$description" "dns-01" ".deb description"
+expect_contains "$description" "tls-alpn-01" ".deb description"

@@ -35,3 +35,14 @@ expect_exit 3 "$ACMECTL" expiry --json --ca-bundle "$PKI/root.pem" \
 expect_eq "$(jq -sr '[.[].status] | join(",")' <<<"$OUT")" "OK,UNKNOWN,UNKNOWN" "statuses"
 expect_eq "$(jq -sr '.[1].error_kind' <<<"$OUT")" io "error_kind of a missing file"
 expect_eq "$(jq -sr '.[2].error_kind' <<<"$OUT")" certificate "error_kind of a key file"
+
+# Not regular files, or too large: a clear io error at once, no hang, no bad_alloc.
+mkfifo "$TEST_TMP/fifo"
+head -c $((1024 * 1024 + 1)) /dev/zero >"$TEST_TMP/big.pem"
+expect_exit 3 "$ACMECTL" expiry --json --ca-bundle "$PKI/root.pem" \
+  --cert /dev/zero "$TEST_TMP/fifo" "$TEST_TMP/big.pem" "$TEST_TMP"
+expect_eq "$(jq -sr '[.[].error_kind] | join(",")' <<<"$OUT")" "io,io,io,io" "error kinds"
+expect_eq "$(jq -sr '.[0].error' <<<"$OUT")" "cannot read /dev/zero: not a regular file" "/dev/zero"
+expect_eq "$(jq -sr '.[1].error' <<<"$OUT")" "cannot read $TEST_TMP/fifo: not a regular file" "FIFO"
+expect_eq "$(jq -sr '.[2].error' <<<"$OUT")" \
+  "cannot read $TEST_TMP/big.pem: larger than 1 MiB, not a certificate file" "big file"

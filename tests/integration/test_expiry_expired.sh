@@ -26,7 +26,7 @@ expect_eq "$(json .status)" CRITICAL "status with zero thresholds"
 expect_exit 2 "$ACMECTL" expiry --format nagios --ca-bundle "$PKI/root.pem" "localhost:$PORT"
 expect_one_line "$OUT" "nagios output"
 expect_match "$OUT" "^EXPIRY CRITICAL - 1 critical, 0 warning, 0 unknown, 0 ok: localhost:$PORT expired 10 days ago" "nagios line"
-expect_contains "$OUT" "'localhost:$PORT'=-10d;21;7" "nagios perfdata"
+expect_contains "$OUT" "'localhost:$PORT'=-10;21;7" "nagios perfdata"
 
 expect_exit 2 "$ACMECTL" expiry --ca-bundle "$PKI/root.pem" "localhost:$PORT"
 expect_match "$OUT" "^CRITICAL +localhost:$PORT +-10 .*expired 10 days ago" "table row"

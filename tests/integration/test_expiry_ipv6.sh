@@ -23,5 +23,5 @@ expect_exit 0 "$ACMECTL" expiry --json --ca-bundle "$PKI/root.pem" "https://[::1
 expect_eq "$(json .port)" "${PORTS[0]}" "port of the URL"
 
 expect_exit 0 "$ACMECTL" expiry --ca-bundle "$PKI/root.pem" --format nagios "[::1]:${PORTS[0]}"
-expect_eq "$OUT" "EXPIRY OK - 0 critical, 0 warning, 0 unknown, 1 ok | '[::1]:${PORTS[0]}'=59d;21;7" \
+expect_eq "$OUT" "EXPIRY OK - 0 critical, 0 warning, 0 unknown, 1 ok | '[::1]:${PORTS[0]}'=59;21;7" \
   "nagios line"

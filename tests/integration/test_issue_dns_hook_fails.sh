@@ -43,3 +43,20 @@ expect_exit 75 "${DNS_ISSUE[@]}" -d "$name" --dns-hook "$TEST_TMP/nothing.sh" \
 expect_contains "$ERR" "_acme-challenge.$name is not visible at $DNS_SERVER" "stderr"
 expect_eq "$(hook_calls del | wc -l)" 1 "del calls"
 expect_no_lineage
+
+# 4. `add` and `del` both fail (the record was never added): the add's error
+# is reported alone, with no warning about a record that does not exist.
+: >"$HOOK_LOG"
+cat >"$TEST_TMP/both.sh" <<HOOK
+#!/bin/sh
+echo "\$1 \$2" >>'$HOOK_LOG'
+echo "no zone for \$2" >&2
+exit 3
+HOOK
+chmod +x "$TEST_TMP/both.sh"
+expect_exit 1 "${DNS_ISSUE[@]}" -q -d both.dns.issue.example --dns-hook "$TEST_TMP/both.sh"
+expect_one_line "$ERR" "stderr"
+expect_contains "$ERR" "the DNS hook failed to add the TXT record" "stderr"
+expect_not_contains "$ERR" "failed to delete" "stderr"
+expect_eq "$(grep -c '^del ' "$HOOK_LOG")" 1 "del still runs"
+expect_no_lineage

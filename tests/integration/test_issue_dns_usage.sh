@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 
 BASE=("$ACMECTL" issue --home "$HOME_DIR" --server "$SERVER" --ca-bundle "$CA" -d u.issue.example)
 expect_exit 64 "${BASE[@]}"
-expect_contains "$ERR" "--dns-hook CMD, --dns-rfc2136 SERVER, --alpn or --manual" "stderr"
+expect_contains "$ERR" "--dns-hook CMD, --dns-rfc2136 SERVER, --alpn, --manual or --manual-dns" "stderr"
 expect_exit 64 "${BASE[@]}" --standalone --alpn
 expect_exit 64 "${BASE[@]}" --dns-hook true --manual
 expect_exit 64 "${BASE[@]}" --alpn --webroot "$TEST_TMP"

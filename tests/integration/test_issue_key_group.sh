@@ -23,7 +23,7 @@ KEY_AND_GROUP() { stat -c '%a %G' "$1"; }
 register_account
 expect_exit 64 "${ISSUE[@]}" -d nogroup.kg.example --key-group acmectl-no-such-group
 expect_contains "$ERR" "--key-group: no group 'acmectl-no-such-group' on this system" "unknown group"
-expect_one_line "$(grep -v "acmectl --help" <<<"$ERR")" "error"
+expect_one_line "$(grep -v -- "--help' for usage" <<<"$ERR")" "error"
 expect_no_lineage
 
 expect_exit 0 "${ISSUE[@]}" -d kg.example --name kg --key-group "$G"

@@ -12,8 +12,10 @@ expect_eq "$(json '.domains | join(",")')" one.issue.example "domains"
 expect_eq "$(cert_sans "$cert")" one.issue.example "SANs of cert.pem"
 expect_eq "$(cat "$cert" "$dir/versions/1/chain.pem")" "$(cat "$dir/versions/1/fullchain.pem")" \
   "fullchain.pem vs cert.pem + chain.pem"
+# Servers must be pointed at current/ (it follows renewals), never versions/N/.
 for p in cert chain fullchain privkey; do
   file=$(json ".paths.$p")
+  expect_eq "$file" "$dir/current/$p.pem" "paths.$p"
   cmp -s "$file" "$dir/versions/1/$p.pem" || fail "paths.$p ($file) is not versions/1/$p.pem"
 done
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # register --show, --update-email, --rollover-key (the new key works, the old
-# one is refused by the CA) and --deactivate (then issuing fails clearly).
+# one is refused by the CA) and --deactivate (the account moves aside, issuing
+# fails clearly, register makes a new account).
 source "$(dirname "$0")/lib.sh"
 
 R=("$ACMECTL" register --home "$HOME_DIR" --server "$SERVER" --ca-bundle "$CA")
@@ -37,7 +38,17 @@ cp "$TEST_TMP/new-key.pem" "$ACCOUNT_DIR/key.pem"
 expect_exit 1 "${R[@]}" --deactivate < /dev/null
 expect_contains "$ERR" "pass --yes" "deactivate without a terminal"
 expect_exit 0 "${R[@]}" --deactivate --yes
-expect_eq "$(jq -r .status "$ACCOUNT_DIR/account.json")" deactivated "account.json status"
+# The dead account's files are moved aside (and the output says where), so
+# that the next register makes a new account.
+moved=$(sed -n "s/.*its files were moved to \(.*\) ('register' makes a new account)$/\1/p" <<<"$OUT")
+[[ -n $moved ]] || fail "deactivate does not say where the account went: $OUT"
+expect_eq "$(jq -r .status "$moved/account.json")" deactivated "moved account.json status"
+expect_file_mode "$moved/key.pem" 0600
+expect_no_path "$ACCOUNT_DIR/account.json"
 expect_exit 1 "${ISSUE[@]}" -d after.admin.example --name after
-expect_contains "$ERR" "deactivated" "issue after deactivation"
+expect_match "$ERR" 'register|agree-tos' "issue after deactivation"
+register_account
+expect_contains "$OUT" "Registered account" "register after deactivation"
+[[ $(jq -r .url "$ACCOUNT_DIR/account.json") != "$url" ]] || fail "register found the dead account"
+expect_exit 0 "${ISSUE[@]}" -d after.admin.example --name after
 expect_exit 64 "${R[@]}" --show --deactivate

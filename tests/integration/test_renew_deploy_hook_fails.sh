@@ -4,7 +4,9 @@
 source "$(dirname "$0")/lib.sh"
 
 register_account
-expect_exit 0 "${ISSUE[@]}" -d dh.renew.example --name dh --deploy-hook "sh -c 'echo reload failed >&2; exit 7'"
+# issue runs the deploy hook too: it fails there already, the certificate stays
+expect_exit 1 "${ISSUE[@]}" -d dh.renew.example --name dh --deploy-hook "sh -c 'echo reload failed >&2; exit 7'"
+expect_eq "$(json .status)" issued "issue status with a failing hook"
 expect_exit 1 "$ACMECTL" renew --home "$HOME_DIR" --ca-bundle "$CA" --force
 expect_contains "$ERR" "dh: renewed, but deploy hook failed" "renew stderr"
 expect_contains "$ERR" "exited with status 7" "renew stderr"

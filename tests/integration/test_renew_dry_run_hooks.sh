@@ -8,6 +8,8 @@ seen=$TEST_TMP/seen
 expect_exit 0 "${ISSUE[@]}" -d dry.renew.example --name dry \
   --deploy-hook "sh -c 'echo \$ACMECTL_DRY_RUN > $seen.flag; cat \"\$ACMECTL_FULLCHAIN\" > $seen.pem; echo \$ACMECTL_CERT_DIR > $seen.dir'"
 before=$(sha256sum < "$(lineage_dir dry)/current/cert.pem")
+# issue ran the deploy hook and recorded it in state.json; the dry run must do neither
+rm "$seen.flag" "$seen.pem" "$seen.dir" "$(lineage_dir dry)/state.json"
 
 expect_exit 0 "$ACMECTL" renew --home "$HOME_DIR" --ca-bundle "$CA" --dry-run --force --json
 expect_eq "$(json '.lineages[0].action')" renewed "action"

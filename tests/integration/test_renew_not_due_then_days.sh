@@ -10,6 +10,7 @@ hookenv=$TEST_TMP/hook.env
 expect_exit 0 "${ISSUE[@]}" -d r.renew.example -d www.r.renew.example --name r \
   --deploy-hook "sh -c 'env > $hookenv'"
 expect_issued r 1
+rm "$hookenv" # issue ran the deploy hook; renew must not while not due
 
 expect_exit 0 "${RENEW[@]}"
 expect_contains "$OUT" "r: not due, renews at " "renew output"

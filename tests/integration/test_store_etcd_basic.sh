@@ -48,6 +48,27 @@ etcdctl --endpoints="$ETCD_URL" put /acme/certs/one/versions/1/privkey "$moved" 
 expect_exit 1 "$ACMECTL" store migrate "${S[@]}" --from "$STORE" --to "$TEST_TMP/out"
 expect_contains "$ERR" "cannot open sealed /acme/certs/one/versions/1/privkey"
 
+# The lease lock is released after a run: no lock key stays behind.
+expect_exit 0 etcdctl --endpoints="$ETCD_URL" get /acme/locks/ --prefix --keys-only
+expect_eq "$OUT" "" "etcd lock keys after the runs"
+
+# delete on etcd: every key under certs/two/ and its lock go, one stays.
+expect_exit 0 "${ISSUE[@]}" "${S[@]}" -d two.etcd.example --name two
+expect_exit 0 "$ACMECTL" delete --home "$HOME_DIR" "${S[@]}" two --yes
+expect_exit 0 etcdctl --endpoints="$ETCD_URL" get /acme/certs/two/ --prefix --keys-only
+expect_eq "$OUT" "" "etcd keys of the deleted lineage"
+expect_no_path "$HOME_DIR/certs/two" # the local copy (private keys) goes too
+expect_exit 0 etcdctl --endpoints="$ETCD_URL" get /acme/certs/one/config --print-value-only
+expect_contains "$OUT" "one.etcd.example" "the other lineage"
+
+# register --deactivate on etcd: the account's keys move aside in etcd,
+# sealed again under their new names.
+expect_exit 0 "$ACMECTL" register --home "$HOME_DIR" --server "$SERVER" --ca-bundle "$CA" \
+  "${S[@]}" --deactivate --yes
+expect_exit 0 etcdctl --endpoints="$ETCD_URL" get /acme/accounts/ --prefix --keys-only
+expect_contains "$OUT" ".deactivated-" "etcd account keys after --deactivate"
+register_account "${S[@]}" # the name is free again
+
 # Unreachable etcd: renew exits 75 naming the endpoints, check is UNKNOWN.
 expect_exit 75 "$ACMECTL" renew --home "$HOME_DIR" --ca-bundle "$CA" \
   --store etcd://127.0.0.1:1,127.0.0.1:2/acme --store-key-file "$FLEET_KEY"

@@ -205,6 +205,10 @@ TEST_CASE("names are validated and normalised", "[acme][names]") {
     CHECK(ids[2] == Identifier{"ip", "192.0.2.1"});
     CHECK(ids[3] == Identifier{"ip", "2001:db8::1"});
     CHECK(lineage_name_for(ids[4]) == "_wildcard.example.com");
+    CHECK(lineage_name_for(ids[3]) == "2001-db8--1");
+    // A leading "-" would be read as a flag by every subcommand.
+    CHECK(lineage_name_for(parse_identifier("::1")) == "ip6-0--1");
+    CHECK(lineage_name_for(parse_identifier("::ffff:192.0.2.1")) == "ip6-0--ffff-192.0.2.1");
 
     const std::vector<std::string> bad_names = {"",
                                                 "a..b.com",

@@ -2,6 +2,7 @@
 #include "challenge/dns01_hook.hpp"
 #include "challenge/dns01_rfc2136.hpp"
 #include "challenge/dns_txt_query.hpp"
+#include "challenge/tsig_key.hpp"
 #include "common/error.hpp"
 #include "loopback_server.hpp"
 #include "shell_helpers.hpp"
@@ -263,14 +264,82 @@ TEST_CASE("a failing dns hook fails the order, and del still runs", "[challenge]
     CHECK_THAT(hook.calls(), Catch::Contains("del _acme-challenge.dns.example " + k_value));
 }
 
-TEST_CASE("a missing dns hook program is reported", "[challenge][dns]") {
+TEST_CASE("a missing dns hook program is refused before any order", "[challenge][dns]") {
     NullLogger log;
-    Dns01HookOptions o;
-    o.command = "/nonexistent/acmectl-hook";
-    Dns01Hook solver(o, log);
-    auto e = error_of([&] { solver.present(k_task); });
-    CHECK(e.kind() == ErrorKind::hook);
-    CHECK_THAT(e.what(), Catch::Contains("/nonexistent/acmectl-hook"));
+    HookScript hook;
+    for (const std::string bad : {"/nonexistent/acmectl-hook", "acmectl-no-such-hook add"}) {
+        Dns01HookOptions o;
+        o.command = bad;
+        auto e = error_of([&] { acme::challenge::check_dns01_hook_options(o); });
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK_THAT(e.what(), Catch::Contains("does not exist or is not executable"));
+    }
+    ::chmod(hook.script.c_str(), 0644); // there, but not executable
+    auto e = error_of([&] { Dns01Hook(hook.options(), log); });
+    CHECK_THAT(e.what(), Catch::Contains(hook.script.string()));
+}
+
+namespace {
+
+struct RecordingLogger : acme::Logger {
+    std::vector<std::pair<acme::LogLevel, std::string>> lines;
+    void log(acme::LogLevel level, const std::string& message) override {
+        lines.emplace_back(level, message);
+    }
+    int warnings() const {
+        return static_cast<int>(std::count_if(lines.begin(), lines.end(), [](const auto& l) {
+            return l.first == acme::LogLevel::warn;
+        }));
+    }
+};
+
+} // namespace
+
+TEST_CASE("a failed add is reported alone, without a warning about its del", "[challenge][dns]") {
+    HookScript hook;
+    RecordingLogger log;
+    Dns01Hook solver(hook.options(), log);
+    hook.fail_with(3); // add and del both fail
+    CHECK(error_of([&] { solver.present(k_task); }).kind() == ErrorKind::hook);
+    solver.cleanup(k_task);
+    CHECK_THAT(hook.calls(), Catch::Contains("del _acme-challenge.dns.example"));
+    CHECK(log.warnings() == 0);
+    // A record that was added and then cannot be deleted is worth a warning.
+    HookScript other;
+    RecordingLogger log2;
+    Dns01Hook added(other.options(), log2);
+    added.present(k_task);
+    other.fail_with(4);
+    added.cleanup(k_task);
+    CHECK(log2.warnings() == 1);
+}
+
+TEST_CASE("TSIG key files are parsed before any order", "[challenge][dns][tsig]") {
+    using acme::challenge::parse_tsig_key;
+    auto key = parse_tsig_key(
+        "key \"acme\" {\n\talgorithm hmac-sha256;\n\tsecret \"c2VjcmV0\";\n};\n", "k");
+    CHECK(key.name == "acme");
+    CHECK(key.algorithm == "hmac-sha256");
+    CHECK(
+        parse_tsig_key("# tsig-keygen\nkey acme { secret \"AAAA\"; algorithm hmac-sha512; };", "k")
+            .algorithm == "hmac-sha512");
+    CHECK(parse_tsig_key("Private-key-format: v1.3\nAlgorithm: 165 (HMAC_SHA512)\n", "k")
+              .name.empty());
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"", "no 'key"},
+        {"secret \"AAAA\";", "no 'key"},
+        {"key \"a\" { algorithm hmac-sha256; };", "no secret"},
+        {"key \"a\" { secret \"AAAA\"; };", "no algorithm"},
+        {"key \"a\" { algorithm rot13; secret \"AAAA\"; };", "unknown algorithm rot13"},
+        {"key \"a\" { algorithm hmac-sha256; secret \"not base64!\"; };", "not base64"},
+        {"key \"a\" { algorithm hmac-sha256; secret \"AAAA\";", "no '}'"},
+        {"key \"a\" { algorithm hmac-sha256 secret \"AAAA\"; };", "unexpected"},
+    };
+    for (const auto& [text, why] : bad) {
+        auto e = error_of([&] { parse_tsig_key(text, "/etc/acmectl/tsig.key"); });
+        CHECK(e.kind() == ErrorKind::usage);
+        CHECK_THAT(e.what(), Catch::Contains(why) && Catch::Contains("/etc/acmectl/tsig.key"));
+    }
 }
 
 TEST_CASE("what could escape is refused before the dns hook runs", "[challenge][dns][escape]") {
@@ -609,4 +678,31 @@ TEST_CASE("RFC 2136: nothing is deleted when nothing was added", "[challenge][dn
     solver.cleanup(k_task);
     solver.end();
     CHECK(fake.calls().empty());
+}
+
+TEST_CASE("certbot-style dns hooks: auth and cleanup commands, CERTBOT_* and no arguments",
+          "[challenge][dns]") {
+    acme::test::TempDir dir;
+    const auto log_file = dir.path() / "calls.log";
+    auto script = [&](const char* name) {
+        const auto path = dir.path() / name;
+        std::ofstream(path) << "#!/bin/sh\necho \"" << name
+                            << " $# $CERTBOT_DOMAIN $CERTBOT_VALIDATION [$CERTBOT_TOKEN]\" >> '"
+                            << log_file.string() << "'\n";
+        ::chmod(path.c_str(), 0755);
+        return path.string();
+    };
+    NullLogger log;
+    Dns01HookOptions o;
+    o.certbot_style = true;
+    o.command = script("auth");
+    o.cleanup_command = script("cleanup");
+    o.deadline = Clock::now() + std::chrono::seconds(30);
+    Dns01Hook solver(o, log);
+    solver.begin();
+    solver.present(k_task);
+    solver.cleanup(k_task);
+    solver.end();
+    CHECK(acme::test::slurp(log_file) == "auth 0 dns.example " + k_value + " []\n" +
+                                             "cleanup 0 dns.example " + k_value + " []\n");
 }

@@ -11,6 +11,7 @@
 #include <future>
 #include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using acme::Error;
 using acme::ErrorKind;
@@ -349,6 +350,87 @@ TEST_CASE("webroot recovers from a stale temp file and reports a blocked folder"
     TempDir blocked;
     std::ofstream(blocked.path() / ".well-known") << "a file where a folder should be";
     WebrootHttp01 other(blocked.path());
-    other.begin();
-    CHECK(error_of([&] { other.present(k_task); }).kind() == ErrorKind::io);
+    const auto error = error_of([&] { other.begin(); });
+    CHECK(error.kind() == ErrorKind::usage);
+    CHECK_THAT(error.what(), Catch::Contains(".well-known") && Catch::Contains("not a directory"));
+}
+
+// The web root's owner can plant links below it while root runs acmectl.
+TEST_CASE("webroot refuses a symlinked .well-known or acme-challenge before writing",
+          "[challenge]") {
+    for (const char* link : {".well-known", ".well-known/acme-challenge"}) {
+        INFO(link);
+        TempDir root;
+        TempDir target;
+        ::chmod(target.path().c_str(), 0700);
+        fs::create_directories((root.path() / link).parent_path());
+        fs::create_directory_symlink(target.path(), root.path() / link);
+        WebrootHttp01 solver(root.path());
+        const auto error = error_of([&] { solver.begin(); });
+        CHECK(error.kind() == ErrorKind::usage);
+        CHECK_THAT(error.what(),
+                   Catch::Contains((root.path() / link).string() + ": it is a symbolic link"));
+        CHECK(fs::is_empty(target.path()));
+        CHECK(mode_of(target.path()) == 0700);
+    }
+}
+
+TEST_CASE("webroot never follows links planted after begin", "[challenge]") {
+    TempDir root;
+    TempDir target;
+    ::chmod(target.path().c_str(), 0700);
+    WebrootHttp01 solver(root.path());
+    solver.begin();
+    // Planted between the check and the write: present fails, follows nothing.
+    fs::create_directory_symlink(target.path(), root.path() / ".well-known");
+    CHECK(error_of([&] { solver.present(k_task); }).kind() == ErrorKind::usage);
+    CHECK(fs::is_empty(target.path()));
+    CHECK(mode_of(target.path()) == 0700);
+    solver.end();
+    CHECK(fs::is_symlink(root.path() / ".well-known"));
+}
+
+TEST_CASE("webroot replaces a link at the token name and cleans up where it wrote", "[challenge]") {
+    TempDir root;
+    TempDir target;
+    const auto victim = target.path() / k_task.token;
+    std::ofstream(victim) << "secret";
+    ::chmod(victim.c_str(), 0600);
+    const auto dir = root.path() / ".well-known" / "acme-challenge";
+    fs::create_directories(dir);
+    fs::create_symlink(victim, dir / k_task.token);
+    WebrootHttp01 solver(root.path());
+    solver.begin();
+    solver.present(k_task);
+    CHECK_FALSE(fs::is_symlink(dir / k_task.token));
+    CHECK(read_file(dir / k_task.token) == k_task.key_authorization);
+    CHECK(read_file(victim) == "secret");
+    // The owner swaps the folder for a link to the victim's: cleanup removes
+    // the token from the folder it was written to, not through the link.
+    fs::rename(dir, root.path() / "moved");
+    fs::create_directory_symlink(target.path(), dir);
+    solver.cleanup(k_task);
+    solver.end();
+    CHECK(read_file(victim) == "secret");
+    CHECK(mode_of(victim) == 0600);
+    CHECK_FALSE(fs::exists(root.path() / "moved" / k_task.token));
+}
+
+TEST_CASE("webroot token files belong to the web root's owner when run as root", "[challenge]") {
+    if (::geteuid() != 0) {
+        WARN("skipped: needs root");
+        return;
+    }
+    TempDir root;
+    REQUIRE(::chown(root.path().c_str(), 65534, 65534) == 0);
+    WebrootHttp01 solver(root.path());
+    solver.begin();
+    solver.present(k_task);
+    struct stat st {};
+    REQUIRE(::stat((root.path() / ".well-known" / "acme-challenge" / k_task.token).c_str(), &st) ==
+            0);
+    CHECK(st.st_uid == 65534);
+    CHECK(st.st_gid == 65534);
+    solver.cleanup(k_task);
+    solver.end();
 }

@@ -106,3 +106,40 @@ TEST_CASE("manual http-01 refuses tokens and names that could escape",
     CHECK(r.shown.empty());
     CHECK(r.asked == 0);
 }
+
+TEST_CASE("manual dns-01 shows each TXT record, asks, then says to delete them",
+          "[challenge][manual]") {
+    Recorder r;
+    acme::NullLogger log;
+    acme::challenge::ManualDns01 solver(
+        r.prompt(), {}, std::chrono::steady_clock::now() + std::chrono::seconds(30), log);
+    CHECK(solver.challenge_type() == "dns-01");
+    ChallengeTask wildcard = k_task;
+    wildcard.identifier = "*.manual.example";
+    wildcard.key_authorization = "other.9jg46WB3rR_AHD-EBXdN7cBkH1WOu0tA3M9fm21mqTI";
+    solver.present(k_task);
+    solver.present(wildcard);
+    solver.ready();
+    REQUIRE(r.shown.size() == 1);
+    CHECK(r.asked == 1);
+    const auto& text = r.shown[0];
+    CHECK_THAT(text, Catch::Contains("_acme-challenge.manual.example. TXT \"") &&
+                         Catch::Contains("(for manual.example)") &&
+                         Catch::Contains("(for *.manual.example)"));
+    solver.cleanup(k_task);
+    solver.cleanup(wildcard);
+    solver.end();
+    REQUIRE(r.shown.size() == 2);
+    CHECK_THAT(r.shown[1], Catch::Contains("you may delete them"));
+
+    Recorder no;
+    no.answer = false;
+    acme::challenge::ManualDns01 declined(no.prompt(), {}, std::chrono::steady_clock::now(), log);
+    declined.present(k_task);
+    CHECK_THROWS_AS(declined.ready(), Error);
+    CHECK_THROWS_AS(acme::challenge::ManualDns01({}, {}, std::chrono::steady_clock::now(), log),
+                    Error);
+    ChallengeTask bad = k_task;
+    bad.identifier = "a b.example";
+    CHECK_THROWS_AS(solver.present(bad), Error);
+}

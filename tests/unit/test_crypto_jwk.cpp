@@ -4,6 +4,7 @@
 #include "crypto/jwk.hpp"
 
 #include <catch2/catch.hpp>
+#include <openssl/bn.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <optional>
@@ -127,4 +128,53 @@ TEST_CASE("jwk_thumbprint of a key equals that of its public JWK", "[crypto]") {
     CHECK(thumbprint == jwk_thumbprint(public_jwk(key)));
     CHECK(base64url_decode(thumbprint).size() == 32);
     CHECK(thumbprint != jwk_thumbprint(PrivateKey::generate(KeyType::ec256)));
+}
+
+namespace {
+
+// The private JWK of key, as certbot writes its account keys.
+json private_jwk(const PrivateKey& key) {
+    auto bn = [&](const char* name) {
+        BIGNUM* raw = nullptr;
+        REQUIRE(EVP_PKEY_get_bn_param(key.native(), name, &raw) == 1);
+        std::string bytes(static_cast<size_t>(BN_num_bytes(raw)), '\0');
+        BN_bn2bin(raw, reinterpret_cast<unsigned char*>(bytes.data()));
+        BN_free(raw);
+        return base64url_encode(bytes);
+    };
+    auto jwk = public_jwk(key);
+    if (jwk["kty"] == "RSA") {
+        jwk["d"] = bn(OSSL_PKEY_PARAM_RSA_D);
+        jwk["p"] = bn(OSSL_PKEY_PARAM_RSA_FACTOR1);
+        jwk["q"] = bn(OSSL_PKEY_PARAM_RSA_FACTOR2);
+        jwk["dp"] = bn(OSSL_PKEY_PARAM_RSA_EXPONENT1);
+        jwk["dq"] = bn(OSSL_PKEY_PARAM_RSA_EXPONENT2);
+        jwk["qi"] = bn(OSSL_PKEY_PARAM_RSA_COEFFICIENT1);
+    } else {
+        jwk["d"] = bn(OSSL_PKEY_PARAM_PRIV_KEY);
+    }
+    return jwk;
+}
+
+} // namespace
+
+TEST_CASE("a private JWK gives back the same key", "[crypto][jwk]") {
+    for (auto type : {KeyType::rsa2048, KeyType::ec256, KeyType::ec384}) {
+        const auto key = PrivateKey::generate(type);
+        const auto back = private_key_from_jwk(private_jwk(key));
+        CHECK(back.type() == type);
+        CHECK(back.public_pem() == key.public_pem());
+        CHECK(jwk_thumbprint(back) == jwk_thumbprint(key));
+    }
+}
+
+TEST_CASE("a private JWK without its private part is refused", "[crypto][jwk]") {
+    const auto key = PrivateKey::generate(KeyType::ec256);
+    CHECK(thrown_kind([&] { private_key_from_jwk(public_jwk(key)); }) == ErrorKind::crypto);
+    CHECK(thrown_kind([&] {
+              private_key_from_jwk(json{{"kty", "oct"}, {"k", "AAAA"}});
+          }) == ErrorKind::crypto);
+    auto rsa = private_jwk(PrivateKey::generate(KeyType::rsa2048));
+    rsa.erase("qi");
+    CHECK(thrown_kind([&] { private_key_from_jwk(rsa); }) == ErrorKind::crypto);
 }

@@ -115,3 +115,15 @@ TEST_CASE("parse_http_date reads IMF-fixdate exactly", "[http]") {
     CHECK_FALSE(acme::http::parse_http_date("Thu, 29 Feb 2023 00:00:00 GMT"));
     CHECK_FALSE(acme::http::parse_http_date("Sun, 6 Nov 1994 08:49:37 GMT"));
 }
+
+TEST_CASE("Retry-After dates far from 1970 are refused, not overflowed", "[http]") {
+    // Year 9999 in nanoseconds overflowed a signed 64-bit count (UBSan).
+    CHECK_FALSE(with_headers({{"retry-after", "Fri, 31 Dec 9999 23:59:59 GMT"}}).retry_after());
+    CHECK_FALSE(with_headers({{"retry-after", "Mon, 01 Jan 0001 00:00:00 GMT"}}).retry_after());
+    CHECK_FALSE(acme::http::parse_http_date("Wed, 31 Dec 1969 23:59:59 GMT"));
+    CHECK_FALSE(acme::http::parse_http_date("Fri, 01 Jan 2201 00:00:00 GMT"));
+    CHECK(acme::http::parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"));
+    const auto far = with_headers({{"retry-after", "Wed, 31 Dec 2200 23:59:59 GMT"}}).retry_after();
+    REQUIRE(far);
+    CHECK(*far > std::chrono::seconds{4'000'000'000LL});
+}

@@ -1,6 +1,10 @@
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <fcntl.h>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "log/run_log.hpp"
 #include "shell_helpers.hpp"
@@ -69,4 +73,45 @@ TEST_CASE("run log JSON lines parse and carry the documented fields", "[log]") {
 TEST_CASE("an unwritable log folder never throws", "[log]") {
     RunLog log("/proc/acmectl-cannot-exist", "renew", {});
     CHECK_NOTHROW(log.write(LogLevel::info, "lost"));
+}
+
+// Under umask 000 the home and log folders the log creates must not be
+// writable by others: a local user could plant hooks in $ACMECTL_HOME.
+TEST_CASE("run log creates home and log/ with explicit modes under umask 000", "[log]") {
+    acme::test::TempDir dir;
+    acme::test::UmaskGuard umask(0);
+    const auto home = dir.path() / "home";
+    RunLog log(home / "log", "renew", {});
+    log.write(LogLevel::info, "one");
+    struct stat st {};
+    REQUIRE(::stat(home.c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0755);
+    REQUIRE(::stat((home / "log").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0750);
+    REQUIRE(::stat((home / "log" / "acmectl.log").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0640);
+}
+
+// A FIFO planted as the log: open(2) without O_NONBLOCK waits for a reader
+// forever. Bounded here; the reader opened on failure frees the writer.
+TEST_CASE("a FIFO planted as the log neither hangs nor is written to", "[log]") {
+    acme::test::TempDir dir;
+    const auto fifo = dir.path() / "acmectl.log";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    RunLog log(dir.path(), "renew", {});
+    auto done = std::async(std::launch::async, [&] { log.write(LogLevel::info, "lost"); });
+    const bool finished = done.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+    CHECK(finished);
+    if (!finished) {
+        const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+        done.wait();
+        ::close(reader);
+    }
+    // With a reader present the open succeeds, but a FIFO is still no log.
+    const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+    REQUIRE(reader >= 0);
+    log.write(LogLevel::info, "lost too");
+    char byte = 0;
+    CHECK(::read(reader, &byte, 1) <= 0);
+    ::close(reader);
 }

@@ -30,7 +30,7 @@ ops::LineageHealth check(const std::string& renewal_info_body, sys_seconds now) 
     NullLogger log;
     ops::check_online(
         store, all,
-        [&] {
+        [&](const std::string&) {
             auto t = std::make_unique<test::FakeTransport>();
             t->push(200, test::k_ari_directory_json);
             t->push(200, renewal_info_body);
@@ -63,7 +63,7 @@ TEST_CASE("a renewalInfo window that has passed is a WARNING", "[ops][check][ari
     REQUIRE(h.online);
     CHECK(h.online->ari_end == k_now - days(1));
     CHECK(has_finding(h, probe::Status::warning, "has passed: run acmectl renew"));
-    CHECK(has_finding(h, probe::Status::unknown, "online account")); // no account stored
+    CHECK(has_finding(h, probe::Status::critical, "no account 'default'")); // none stored
     CHECK(h.online->revocation == "none"); // a self-signed certificate names no responder
 }
 
@@ -120,7 +120,7 @@ ops::LineageHealth check_with_crl(test::Pki& pki, const std::string& crl,
     int made = 0;
     ops::check_online(
         store, all,
-        [&] {
+        [&](const std::string&) {
             auto t = std::make_unique<RecordingTransport>();
             t->push(200, ++made == 1 ? test::k_ari_directory_json : crl);
             t->log = urls;

@@ -136,7 +136,7 @@ TEST_CASE("wildcards are refused only for solvers that cannot validate them", "[
         CHECK_THAT(e.what(), Catch::Contains("only with dns-01"));
     }
     auto r = request_with("dns-hook");
-    r.solver.dns_hook = "/usr/local/bin/dns-hook";
+    r.solver.dns_hook = "/bin/true"; // the program must exist: it is checked before any order
     r.names = {"*.a.example", "a.example"};
     auto [domains, name] = ops::plan_names(r);
     CHECK(domains == std::vector<std::string>{"*.a.example", "a.example"});

@@ -40,7 +40,7 @@ ops::LineagePlan plan(Lineage& l, std::vector<http::Response> answers, test::Fak
     NullLogger log;
     ops::plan_lineage(
         p, l.store, ops::RenewRequest{},
-        [&] {
+        [&](const std::string&) {
             auto t = std::make_unique<test::FakeTransport>();
             t->push(200, test::k_ari_directory_json);
             for (auto& a : answers) {
@@ -119,7 +119,9 @@ TEST_CASE("an unreachable CA does not make a valid lineage fail planning", "[ops
     NullLogger log;
     ops::plan_lineage(
         p, l.store, ops::RenewRequest{},
-        [] { return std::make_unique<test::FakeTransport>(); }, // throws network on use
+        [](const std::string&) {
+            return std::make_unique<test::FakeTransport>();
+        }, // throws network on use
         log);
     CHECK(p.report.outcome == ops::Outcome::not_due);
     CHECK(p.report.due_source == "lifetime");

@@ -43,10 +43,12 @@ net::Deadline in(milliseconds ms) {
 // Sends a "ping" line and waits for "pong", rounds times; logs each step.
 Task<> pinger(EventLoop& loop, int fd, int rounds, std::vector<std::string>& log) {
     const net::Io io{loop, fd, in(seconds(5))};
+    net::Input input;
     for (int i = 0; i < rounds; ++i) {
         co_await net::send_all(io, "ping\n", "test", error_kind::connect);
         log.push_back("ping sent");
-        const std::string answer = co_await net::receive_exact(io, 4, "test", error_kind::connect);
+        const std::string answer =
+            co_await net::receive_exact(io, input, 4, "test", error_kind::connect);
         log.push_back(answer + " received");
     }
 }
@@ -54,8 +56,10 @@ Task<> pinger(EventLoop& loop, int fd, int rounds, std::vector<std::string>& log
 // Waits for a "ping" line and answers "pong", rounds times; logs each step.
 Task<> ponger(EventLoop& loop, int fd, int rounds, std::vector<std::string>& log) {
     const net::Io io{loop, fd, in(seconds(5))};
+    net::Input input;
     for (int i = 0; i < rounds; ++i) {
-        const std::string question = co_await net::receive_line(io, "test", error_kind::connect);
+        const std::string question =
+            co_await net::receive_line(io, input, "test", error_kind::connect);
         log.push_back(question + " received");
         co_await net::send_all(io, "pong", "test", error_kind::connect);
         log.push_back("pong sent");
@@ -116,7 +120,8 @@ TEST_CASE("event loop: a wait past its deadline throws timeout, the others go on
     std::string echoed;
     const auto echo = [&]() -> Task<> {
         const net::Io io{loop, busy.a.get(), in(seconds(5))};
-        echoed = co_await net::receive_exact(io, 2, "echo", error_kind::connect);
+        net::Input input;
+        echoed = co_await net::receive_exact(io, input, 2, "echo", error_kind::connect);
     };
     loop.spawn(wait_silent());
     loop.spawn(echo());

@@ -316,6 +316,34 @@ TEST_CASE("leftovers of a crashed write do not count as versions", "[store]") {
     CHECK(store.versions(name) == std::vector<int>{1, 2});
 }
 
+// A run killed mid-write leaves temps beside config.json, state.json and
+// current; prune sweeps those whose writer is gone, and only those.
+TEST_CASE("prune_versions sweeps the temp files of dead writers in the lineage folder", "[store]") {
+    TempHome home;
+    FileStore store(home.path());
+    const std::string name = "example.com";
+    store.write_config(name, {{"domains", {name}}});
+    CHECK(store.write_version(name, sample_files("v1")) == 1);
+    store.activate_version(name, 1);
+    const fs::path lineage = store.lineage_dir(name);
+    const std::string dead = "999999999"; // beyond pid_max: no such process
+    const std::string me = std::to_string(::getpid());
+    for (const std::string& leftover :
+         {".config.json.tmp-" + dead + "-0", ".state.json.tmp-" + dead + "-3"})
+        acme::store::write_file_atomic(lineage / leftover, "half");
+    fs::create_symlink("versions/1", lineage / ("current.tmp-" + dead));
+    const std::vector<std::string> kept = {".config.json.tmp-" + me + "-7", "current.tmp-" + me,
+                                           "notes.tmp-" + dead};
+    for (const std::string& live : kept)
+        acme::store::write_file_atomic(lineage / live, "in use");
+
+    store.prune_versions(name, 5);
+    std::vector<std::string> expected = {"config.json", "current", "versions"};
+    expected.insert(expected.end(), kept.begin(), kept.end());
+    std::sort(expected.begin(), expected.end());
+    CHECK(entries(lineage) == expected);
+}
+
 TEST_CASE("prune_versions keeps the newest and always the current one", "[store]") {
     TempHome home;
     FileStore store(home.path());
@@ -392,7 +420,33 @@ TEST_CASE("list_lineages lists folders that hold a config.json", "[store]") {
     CHECK(store.lineage_exists("a.example"));
     CHECK(!store.lineage_exists("no-config.example"));
     CHECK(store.read_config("b.example") == config);
-    CHECK(mode_of(store.lineage_dir("b.example") / "config.json") == 0644);
+    CHECK(mode_of(store.lineage_dir("b.example") / "config.json") == 0600);
+}
+
+// Hook command lines often carry API tokens: not for every local user.
+TEST_CASE("config.json and state.json are 0600, 0640 with the key group, narrowed on write",
+          "[store]") {
+    TempHome home;
+    UmaskGuard umask(0);
+    FileStore store(home.path());
+    const fs::path dir = store.lineage_dir("example.com");
+    fs::create_directories(dir);
+    acme::store::write_file_atomic(dir / "config.json", "{}", 0644);
+    acme::store::write_file_atomic(dir / "state.json", "{}", 0644);
+    store.write_config("example.com", {{"domains", {"example.com"}}, {"key_group", ""}});
+    store.write_state("example.com", {{"failures", 1}});
+    CHECK(mode_of(dir / "config.json") == 0600);
+    CHECK(mode_of(dir / "state.json") == 0600);
+
+    const gid_t own = ::getegid();
+    const std::string group = acme::store::group_name(own);
+    store.write_config("example.com", {{"domains", {"example.com"}}, {"key_group", group}});
+    store.write_state("example.com", {{"failures", 2}});
+    struct stat st {};
+    REQUIRE(::stat((dir / "state.json").c_str(), &st) == 0);
+    CHECK((st.st_mode & 07777) == 0640);
+    CHECK(st.st_gid == own);
+    CHECK(mode_of(dir / "config.json") == 0640);
 }
 
 TEST_CASE("read_config fails with a config error when missing or corrupt", "[store]") {
@@ -414,7 +468,7 @@ TEST_CASE("state.json starts empty and round trips", "[store]") {
     nlohmann::json state = {{"failures", 2}, {"last_attempt", "2025-01-01T00:00:00Z"}};
     store.write_state("example.com", state);
     CHECK(store.read_state("example.com") == state);
-    CHECK(mode_of(store.lineage_dir("example.com") / "state.json") == 0644);
+    CHECK(mode_of(store.lineage_dir("example.com") / "state.json") == 0600);
     acme::store::write_file_atomic(store.lineage_dir("example.com") / "state.json", "garbage");
     CHECK(thrown_kind([&] { store.read_state("example.com"); }) == "config");
 }
@@ -489,4 +543,30 @@ TEST_CASE("find_group knows the process's group and refuses unknown ones", "[sto
     CHECK(acme::store::may_use_group(::getegid()));
     CHECK(acme::store::may_use_group(other_group()));
     CHECK(acme::store::may_use_group(4000000000U) == (::geteuid() == 0));
+}
+
+TEST_CASE("remove_lineage removes the lineage and its lock file, nothing else", "[store]") {
+    TempHome home;
+    FileStore store(home.path());
+    for (const char* name : {"gone.example", "kept.example"}) {
+        store.write_config(name, {{"domains", {name}}});
+        store.activate_version(name, store.write_version(name, sample_files(name)));
+        store.write_state(name, {{"consecutive_failures", 0}});
+    }
+    {
+        auto lock = store.try_lock("gone.example");
+        REQUIRE(lock);
+        store.remove_lineage("gone.example");
+    }
+    CHECK(!fs::exists(home.path() / "certs" / "gone.example"));
+    CHECK(!fs::exists(home.path() / "locks" / "gone.example.lock"));
+    CHECK(fs::directory_entry(home.path() / "certs").exists());
+    std::size_t left = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator(home.path() / "certs")) {
+        ++left; // no hidden leftover of the removal
+    }
+    CHECK(left == 1);
+    CHECK(store.list_lineages() == std::vector<std::string>{"kept.example"});
+    CHECK(store.current_version("kept.example") == 1);
+    CHECK(thrown_kind([&] { store.remove_lineage("../x"); }) == "usage");
 }

@@ -97,6 +97,25 @@ std::unique_ptr<Lock> EtcdStore::try_lock(const std::string& name) const {
     return std::make_unique<EtcdLock>(*this, name, lease, m_options.lock_ttl);
 }
 
+void EtcdStore::release_lock(const std::string& /*name*/, std::unique_ptr<Lock> lock) const {
+    lock.reset(); // EtcdLock's destructor stops the keep-alive and revokes the lease
+}
+
+void EtcdStore::remove_lineage(const std::string& name) const {
+    const auto lineage = lineage_key(name);
+    const auto lock = m_options.prefix + "locks/" + name;
+    // Only while the lock is still ours: a node that lost its lease must not
+    // delete what the new holder works on.
+    auto result = m_client->txn(lock_compares(name),
+                                {delete_op(lineage, prefix_end(lineage)), delete_op(lock)});
+    if (!result.succeeded)
+        throw Error(ErrorKind::conflict, "lineage " + name +
+                                             " not removed: this node lost its lock "
+                                             "(lease expired) meanwhile");
+    // The local copy holds private keys too.
+    m_cache.remove_lineage(name);
+}
+
 void EtcdStore::forget_lock(const std::string& name) const {
     std::lock_guard guard(m_mutex);
     m_locks.erase(name);

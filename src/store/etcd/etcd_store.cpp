@@ -132,6 +132,39 @@ void EtcdStore::discard_account_key(const std::string& server_url, const std::st
     m_client->remove(account_key(server_url, name) + "key.next");
 }
 
+fs::path EtcdStore::retire_account(const std::string& server_url, const std::string& name,
+                                   const std::string& suffix) const {
+    const auto base = account_key(server_url, name);
+    const auto parent = base.substr(0, base.size() - name.size() - 1); // .../accounts/<host>/
+    const auto kvs = m_client->range(base, prefix_end(base));
+    if (kvs.empty())
+        throw Error(ErrorKind::io, "cannot move the account " + base + " aside: not in etcd");
+    auto taken = [&](const std::string& folder) {
+        return !m_client->range(parent + folder + "/", prefix_end(parent + folder + "/"), true)
+                    .empty();
+    };
+    std::string target = name + "." + suffix;
+    for (int n = 2; taken(target); ++n)
+        target = name + "." + suffix + "." + std::to_string(n);
+    const auto moved = parent + target + "/";
+    // Nothing changed since read and the target still free, or nothing is written.
+    std::vector<Compare> compares{created_at(moved + "key", 0)};
+    std::vector<Op> ops;
+    for (const auto& kv : kvs) {
+        const auto key = moved + kv.key.substr(base.size());
+        // The key name is the seal's AAD: a sealed value is sealed again for its new name.
+        const auto value =
+            crypto::is_sealed(kv.value) ? seal(key, unseal(kv.key, kv.value)) : kv.value;
+        compares.push_back(modified_at(kv.key, kv.mod_revision));
+        ops.push_back(put_op(key, value));
+    }
+    ops.push_back(delete_op(base, prefix_end(base)));
+    if (!m_client->txn(compares, ops).succeeded)
+        throw Error(ErrorKind::conflict,
+                    "the account " + base + " changed in etcd meanwhile; not moved aside");
+    return fs::path(moved);
+}
+
 std::vector<std::pair<std::string, std::string>> EtcdStore::list_accounts() const {
     const auto base = m_options.prefix + "accounts/";
     std::vector<std::pair<std::string, std::string>> out;

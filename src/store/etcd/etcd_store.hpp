@@ -44,6 +44,10 @@ class EtcdStore : public Store {
                            const std::string& key_pem) const override;
     void commit_account_key(const std::string& server_url, const std::string& name) const override;
     void discard_account_key(const std::string& server_url, const std::string& name) const override;
+    // One txn: the keys copied to <name>.<suffix>[.N]/ (sealed ones sealed
+    // again under their new names) and deleted, if none changed meanwhile.
+    fs::path retire_account(const std::string& server_url, const std::string& name,
+                            const std::string& suffix) const override;
 
     std::vector<std::pair<std::string, std::string>> list_accounts() const override;
 
@@ -74,7 +78,13 @@ class EtcdStore : public Store {
     fs::path version_dir(const std::string& name, int version) const override;
     void prune_versions(const std::string& name, int keep) const override;
 
+    // One txn: deleterange of PREFIX/certs/<name>/ and the lock key, if the
+    // lock is still ours; then the local copy goes too.
+    void remove_lineage(const std::string& name) const override;
+
     std::unique_ptr<Lock> try_lock(const std::string& name) const override;
+    // Revokes the lease (EtcdLock's destructor): the lock key goes with it.
+    void release_lock(const std::string& name, std::unique_ptr<Lock> lock) const override;
     std::optional<std::string> lock_holder(const std::string& name) const override;
 
     // Seals every sealed value again under new_key, one txn per value that
