@@ -62,6 +62,9 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
                 "line)");
     g->add_flag("-v,--verbose", o.verbose, "More progress detail, with timings (repeatable)");
     g->add_flag("-q,--quiet", o.quiet, "Print errors only");
+    g->add_option("--hook-env", o.hook_env,
+                  "Pass this variable of acmectl's environment on to hooks (repeatable); they "
+                  "get only PATH, HOME, LANG, LC_*, TZ and their documented variables otherwise");
     g->add_option("--log-format", o.log_format, "Format of $ACMECTL_HOME/log/acmectl.log")
         ->check(value_sets::one_of(value_sets::log_formats()))
         ->capture_default_str();

@@ -27,7 +27,8 @@ struct GlobalOptions {
     bool json = false;
     int verbose = 0;
     bool quiet = false;
-    std::string log_format = "text"; // of $ACMECTL_HOME/log/acmectl.log
+    std::string log_format = "text";   // of $ACMECTL_HOME/log/acmectl.log
+    std::vector<std::string> hook_env; // variables passed on to hooks besides the base
     // The shared store (acmectl-store(1)); "" = the file store in home.
     std::string store;
     std::string node;              // this node's name in etcd locks (default hostname)

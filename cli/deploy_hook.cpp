@@ -203,7 +203,7 @@ Command setup_deploy_hook(CLI::App& app, const GlobalOptions& global) {
                                       "The same as the positional name (also for a name that "
                                       "begins with '-')");
     name_flag->excludes(positional);
-    auto* add = sub->add_option("--add", o->add, "Add a command (split like a shell, no shell)");
+    auto* add = sub->add_option("--add", o->add, "Add a shell command (run by /bin/sh, as certbot does)");
     auto* remove = sub->add_option("--remove", o->remove, "Remove hook number N (see --list)")
                        ->check(CLI::PositiveNumber);
     auto* list = sub->add_flag("--list", o->list, "List the lineage's deploy hooks and endpoints");

@@ -342,9 +342,9 @@ Command setup_issue(CLI::App& app, const GlobalOptions& global) {
         ->capture_default_str();
     sub->add_option("-m,--email", o->emails, "Contact e-mail when registering on the fly");
     sub->add_flag("--agree-tos", o->agree_tos, "Register on the fly, agreeing to the CA's terms");
-    sub->add_option(
-        "--deploy-hook", o->deploy_hooks,
-        "Command run after this issuance and each renewal of this lineage (repeatable; no shell)");
+    sub->add_option("--deploy-hook", o->deploy_hooks,
+                    "Shell command (run by /bin/sh, as certbot does) after this issuance and "
+                    "each renewal of this lineage (repeatable)");
     add_endpoint_flags(*sub, o->endpoints);
     add_storage_options(*sub, *o);
     return {sub, [&global, o] { return run_issue(global, *o); }};

@@ -1,12 +1,12 @@
 // acmectl renew: renew every lineage that is due, from cron or a timer.
 #include "commands.hpp"
+#include "common/interrupt.hpp"
 #include "common/time_format.hpp"
 #include "ops/renew_lineages.hpp"
 #include "served_format.hpp"
 
 #include <iostream>
 #include <random>
-#include <thread>
 
 namespace acmectl {
 
@@ -24,6 +24,7 @@ struct RenewOptions {
     std::vector<std::string> pre_hooks;
     std::vector<std::string> post_hooks;
     std::vector<std::string> failure_hooks;
+    std::vector<std::string> deploy_hooks;
     bool run_deploy_hooks = false;
     int hook_timeout = 300;
     VerifyFlags verify;
@@ -111,7 +112,7 @@ void random_sleep(int seconds) {
     }
     std::mt19937 engine{std::random_device{}()};
     auto ms = std::uniform_int_distribution<int>(0, seconds * 1000)(engine);
-    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    acme::interrupt::sleep_for(std::chrono::milliseconds(ms));
 }
 
 int run_renew(const GlobalOptions& g, const RenewOptions& o) {
@@ -127,6 +128,7 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
     request.pre_hooks = o.pre_hooks;
     request.post_hooks = o.post_hooks;
     request.failure_hooks = o.failure_hooks;
+    request.deploy_hooks = o.deploy_hooks;
     request.run_deploy_hooks_in_dry_run = o.run_deploy_hooks;
     request.hook_timeout = std::chrono::seconds(o.hook_timeout);
     request.verify_served = o.verify.verify;
@@ -171,6 +173,9 @@ Command setup_renew(CLI::App& app, const GlobalOptions& global) {
     sub->add_option("--failure-hook", o->failure_hooks,
                     "Run once after the others when any lineage failed (repeatable); gets "
                     "ACMECTL_FAILED and ACMECTL_FAILURE_REPORT");
+    sub->add_option("--deploy-hook", o->deploy_hooks,
+                    "For this run, also run shell command CMD after each renewal, after the "
+                    "lineage's own deploy hooks (repeatable; certbot's `renew --deploy-hook`)");
     sub->add_flag("--run-deploy-hooks", o->run_deploy_hooks,
                   "With --dry-run: run deploy hooks on the dry-run certificate "
                   "(ACMECTL_DRY_RUN=1)")

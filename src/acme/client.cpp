@@ -1,9 +1,8 @@
 #include "acme/client.hpp"
 
-#include <thread>
-
 #include "acme/json_access.hpp"
 #include "acme/problem.hpp"
+#include "common/interrupt.hpp"
 #include "crypto/base64url.hpp"
 #include "crypto/jws.hpp"
 
@@ -55,7 +54,7 @@ void Client::sleep(std::chrono::milliseconds duration) const {
     if (m_options.sleep) {
         m_options.sleep(duration);
     } else {
-        std::this_thread::sleep_for(duration);
+        interrupt::sleep_for(duration);
     }
 }
 

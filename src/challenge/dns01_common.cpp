@@ -2,11 +2,11 @@
 
 #include "challenge/identifier.hpp"
 #include "common/error.hpp"
+#include "common/interrupt.hpp"
 #include "crypto/base64url.hpp"
 #include "crypto/digest.hpp"
 
 #include <algorithm>
-#include <thread>
 
 namespace acme::challenge {
 
@@ -97,7 +97,7 @@ std::string last_line(const std::string& output) {
     return printable(std::string_view(output).substr(start, end + 1 - start));
 }
 
-std::string failure_text(const renew::HookResult& result) {
+std::string failure_text(const process::HookResult& result) {
     std::string why;
     if (!result.started)
         why = result.error;
@@ -129,7 +129,7 @@ void wait_until_visible(const DnsServer& server, const std::vector<Dns01Record>&
                             (last_error.empty() ? "" : " (last error: " + last_error + ")"));
         }
         log.debug("not yet visible at " + where + ": " + missing.front());
-        std::this_thread::sleep_until(std::min(next, deadline));
+        interrupt::sleep_for(std::min(next, deadline) - Clock::now());
     }
 }
 
@@ -153,7 +153,7 @@ void wait_for_propagation(const Dns01Propagation& propagation,
                                                 " s does not fit in the order's timeout");
         }
         log.info("Waiting " + std::to_string(wait.count()) + " s for DNS propagation");
-        std::this_thread::sleep_for(wait);
+        interrupt::sleep_for(wait);
     }
     if (propagation.resolver)
         wait_until_visible(*propagation.resolver, records, deadline, log);

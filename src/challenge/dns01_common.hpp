@@ -6,7 +6,7 @@
 #include "challenge/dns_txt_query.hpp"
 #include "challenge/solver.hpp"
 #include "common/log.hpp"
-#include "renew/hook_runner.hpp"
+#include "process/runner.hpp"
 
 #include <chrono>
 #include <optional>
@@ -52,7 +52,7 @@ std::chrono::milliseconds helper_timeout(Dns01Clock::time_point deadline);
 
 // Why a helper failed ("exit status 2", "timed out", ...), then ": " and the
 // last non-empty line of its output, printable.
-std::string failure_text(const renew::HookResult& result);
+std::string failure_text(const process::HookResult& result);
 
 // The last non-empty line of a helper's output, shortened and printable.
 std::string last_line(const std::string& output);

@@ -2,9 +2,9 @@
 
 #include "challenge/identifier.hpp"
 #include "common/error.hpp"
-#include "renew/command_split.hpp"
+#include "process/command_split.hpp"
+#include "process/runner.hpp"
 #include "renew/hook_env.hpp"
-#include "renew/hook_runner.hpp"
 
 #include <algorithm>
 
@@ -14,11 +14,17 @@ namespace {
 
 // A typo in the program's path must not cost an order (and a CA's rate limit).
 void check_hook_program(const std::string& command, const std::string& what) {
-    const auto argv = renew::split_command(command); // empty, unterminated quote
-    if (renew::find_program(argv.front()).empty()) {
+    const auto argv = process::split_command(command); // empty, unterminated quote
+    if (process::find_program(argv.front()).empty()) {
         throw Error(ErrorKind::usage, "the " + what + " program '" + printable(argv.front()) +
                                           "' does not exist or is not executable");
     }
+}
+
+// certbot runs its manual hooks through the shell; acmectl's own --dns-hook
+// keeps its argument contract and runs without one.
+std::vector<std::string> split_hook(const std::string& command, bool certbot_style) {
+    return certbot_style ? process::shell_argv(command) : process::split_command(command);
 }
 
 } // namespace
@@ -36,10 +42,10 @@ void check_dns01_hook_options(const Dns01HookOptions& options) {
 Dns01Hook::Dns01Hook(Dns01HookOptions options, Logger& log)
     : m_deadline(options.deadline), m_log(log) {
     check_dns01_hook_options(options);
-    m_argv = renew::split_command(options.command);
+    m_argv = split_hook(options.command, options.certbot_style);
     m_certbot_style = options.certbot_style;
     if (!options.cleanup_command.empty())
-        m_cleanup_argv = renew::split_command(options.cleanup_command);
+        m_cleanup_argv = split_hook(options.cleanup_command, options.certbot_style);
     m_propagation = dns01_propagation(options.wait, options.resolver);
 }
 
@@ -49,12 +55,12 @@ std::string Dns01Hook::run(const std::string& op, const Dns01Record& record) {
         return ""; // a certbot lineage without a cleanup hook
     if (!m_certbot_style)
         argv.insert(argv.end(), {op, record.fqdn, record.value});
-    renew::EnvList env = {{"ACMECTL_DNS_FQDN", record.fqdn},
-                          {"ACMECTL_DNS_VALUE", record.value},
-                          {"ACMECTL_DOMAIN", record.identifier}};
+    process::EnvList env = {{"ACMECTL_DNS_FQDN", record.fqdn},
+                                   {"ACMECTL_DNS_VALUE", record.value},
+                                   {"ACMECTL_DOMAIN", record.identifier}};
     const auto certbot = renew::certbot_challenge_env(record.identifier, record.value, "");
     env.insert(env.end(), certbot.begin(), certbot.end());
-    const auto result = renew::run_hook(argv, env, helper_timeout(m_deadline));
+    const auto result = process::run_hook(argv, env, helper_timeout(m_deadline));
     if (!result.output.empty())
         m_log.debug("dns hook " + op + " " + record.fqdn + ": " + last_line(result.output));
     return result.ok() ? std::string() : failure_text(result);

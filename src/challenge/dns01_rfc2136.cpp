@@ -3,7 +3,7 @@
 #include "challenge/identifier.hpp"
 #include "challenge/tsig_key.hpp"
 #include "common/error.hpp"
-#include "renew/hook_runner.hpp"
+#include "process/runner.hpp"
 
 #include <algorithm>
 #include <fcntl.h>
@@ -80,7 +80,7 @@ void check_dns01_rfc2136_options(const Dns01Rfc2136Options& options) {
     if (!options.zone.empty() && !is_dns_name(options.zone))
         throw Error(ErrorKind::usage, "invalid DNS zone '" + printable(options.zone) + "'");
     dns01_propagation(options.wait, options.resolver);
-    if (renew::find_program(options.program).empty()) {
+    if (process::find_program(options.program).empty()) {
         throw Error(ErrorKind::usage, options.program + " is not installed (not found in PATH): " +
                                           "--dns-rfc2136 needs it, from Debian's bind9-dnsutils");
     }
@@ -140,7 +140,7 @@ std::string Dns01Rfc2136::update(const std::string& op, const std::vector<Dns01R
     // nsupdate's own timeout comes first, so its message says what went wrong.
     const std::vector<std::string> argv = {m_program, "-k", m_tsig_key, "-t",
                                            std::to_string(std::max<long long>(1, seconds - 2))};
-    const auto result = renew::run_hook(argv, {}, timeout, script);
+    const auto result = process::run_hook(argv, {}, timeout, script);
     if (result.ok())
         return {};
     if (!result.started)

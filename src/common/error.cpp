@@ -15,6 +15,7 @@ std::string_view to_string(ErrorKind kind) {
     case ErrorKind::crypto: return "crypto";
     case ErrorKind::hook: return "hook";
     case ErrorKind::conflict: return "conflict";
+    case ErrorKind::interrupted: return "interrupted";
     }
     return "unknown";
 }

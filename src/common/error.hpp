@@ -22,6 +22,7 @@ enum class ErrorKind {
     crypto,       // key, signature, CSR, certificate handling
     hook,         // a user hook failed
     conflict,     // a lock is held by another process
+    interrupted,  // SIGINT, SIGTERM or SIGHUP arrived (common/interrupt.hpp)
 };
 
 std::string_view to_string(ErrorKind kind);

@@ -162,15 +162,52 @@ bool key_matches_certificate(const PrivateKey& key, const std::string& cert_pem)
 
 namespace acme::crypto {
 
+namespace {
+
+// The DER of a PEM text's first block, which must be a certificate.
+std::string first_certificate_der(const std::string& pem) {
+    const auto bio = ossl::mem_bio(pem);
+    std::string name;
+    std::string der;
+    if (!next_pem_block(bio.get(), name, der))
+        throw Error(ErrorKind::crypto, "no certificate in PEM text");
+    if (name != PEM_STRING_X509)
+        throw Error(ErrorKind::crypto, "PEM bundle holds a " + name + " block, not a certificate");
+    return der;
+}
+
+bool signed_by(X509* cert, X509* issuer) {
+    EVP_PKEY* issuer_key = X509_get0_pubkey(issuer);
+    const bool ok = issuer_key != nullptr && X509_check_issued(issuer, cert) == X509_V_OK &&
+                    X509_verify(cert, issuer_key) == 1;
+    ossl::clear_errors();
+    return ok;
+}
+
+} // namespace
+
 bool issued_by(const std::string& cert_pem, const std::string& issuer_pem) {
     const ossl::X509Ptr cert = ossl::parse_certificate(cert_pem);
     const ossl::X509Ptr issuer = ossl::parse_certificate(issuer_pem);
-    EVP_PKEY* issuer_key = X509_get0_pubkey(issuer.get());
-    const bool ok = issuer_key != nullptr &&
-                    X509_check_issued(issuer.get(), cert.get()) == X509_V_OK &&
-                    X509_verify(cert.get(), issuer_key) == 1;
-    ossl::clear_errors();
-    return ok;
+    return signed_by(cert.get(), issuer.get());
+}
+
+LineageFilesVerdict verify_lineage_files(const std::string& cert_pem, const std::string& chain_pem,
+                                         const std::string& fullchain_pem,
+                                         const std::string& key_pem) {
+    const ossl::X509Ptr leaf = ossl::parse_certificate(cert_pem);
+    LineageFilesVerdict v;
+    v.leaf = describe_certificate(leaf.get());
+    const ossl::X509Ptr issuer = ossl::parse_certificate(first_certificate_der(chain_pem));
+    v.chain_issued_leaf = signed_by(leaf.get(), issuer.get());
+    v.fullchain_starts_with_leaf = first_certificate_der(fullchain_pem) == v.leaf.der;
+    if (!key_pem.empty()) {
+        const auto key = PrivateKey::from_pem(key_pem);
+        const EVP_PKEY* pub = X509_get0_pubkey(leaf.get());
+        v.key_matches = pub != nullptr && EVP_PKEY_eq(key.native(), pub) == 1;
+        ossl::clear_errors();
+    }
+    return v;
 }
 
 } // namespace acme::crypto

@@ -40,6 +40,20 @@ CertInfo describe_certificate(X509* cert);
 // True when issuer's name matches cert's issuer and issuer's key verifies
 // cert's signature. Throws Error(crypto) when either is unreadable.
 bool issued_by(const std::string& cert_pem, const std::string& issuer_pem);
+// What `check` verifies of a lineage's current files, each certificate
+// parsed once (a store of thousands of lineages is checked in one run).
+struct LineageFilesVerdict {
+    CertInfo leaf;                           // of cert.pem
+    bool chain_issued_leaf = false;          // chain.pem's first certificate issued it
+    bool fullchain_starts_with_leaf = false; // fullchain.pem's first block is cert.pem
+    bool key_matches = false;                // privkey.pem is its key (false when none given)
+};
+// key_pem may be empty (a lineage whose CSR came from outside). Throws
+// Error(crypto) when cert.pem, the first block of chain.pem or fullchain.pem,
+// or the key is unreadable.
+LineageFilesVerdict verify_lineage_files(const std::string& cert_pem, const std::string& chain_pem,
+                                         const std::string& fullchain_pem,
+                                         const std::string& key_pem);
 // True when key is the private half of the certificate's public key.
 bool key_matches_certificate(const PrivateKey& key, const std::string& cert_pem);
 

@@ -1,6 +1,7 @@
 #include "http/curl_client.hpp"
 
 #include "common/error.hpp"
+#include "common/interrupt.hpp"
 #include "common/version.hpp"
 
 #include <algorithm>
@@ -118,6 +119,7 @@ struct CurlClient::Impl {
     Response response;
     bool body_too_large = false;
     bool callback_failed = false; // out of memory inside a callback
+    bool interrupted = false;     // on_progress saw a signal to acmectl
     char error_buffer[CURL_ERROR_SIZE] = {};
 
     explicit Impl(ClientOptions opts) : options(std::move(opts)) {
@@ -142,6 +144,7 @@ struct CurlClient::Impl {
 
     static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
     static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
+    static int on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
     void add_header_line(std::string_view line);
 };
 
@@ -175,6 +178,14 @@ std::size_t CurlClient::Impl::on_header(char* data, std::size_t size, std::size_
         return 0;
     }
     return bytes;
+}
+
+// libcurl calls this at least once a second, also while waiting: a signal
+// to acmectl ends the transfer within about a second.
+int CurlClient::Impl::on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    auto& impl = *static_cast<Impl*>(self);
+    impl.interrupted = interrupt::should_stop();
+    return impl.interrupted ? 1 : 0;
 }
 
 void CurlClient::Impl::add_header_line(std::string_view line) {
@@ -226,12 +237,17 @@ void CurlClient::Impl::apply_common_options(const std::string& url, const Slist&
     curl_easy_setopt(h, CURLOPT_WRITEDATA, this);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &Impl::on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, this);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, &Impl::on_progress);
+    curl_easy_setopt(h, CURLOPT_XFERINFODATA, this);
 }
 
 Response CurlClient::Impl::perform(const std::string& url) {
     response = Response{};
     body_too_large = false;
     callback_failed = false;
+    interrupted = false;
+    interrupt::throw_if_stopping();
     error_buffer[0] = '\0';
     ++requests;
     const CURLcode code = curl_easy_perform(handle.get());
@@ -261,6 +277,8 @@ void CurlClient::Impl::throw_error(CURLcode code, const std::string& url) const 
     }
     if (callback_failed)
         throw std::bad_alloc();
+    if (interrupted)
+        interrupt::throw_if_stopping();
     const auto message = curl_message(code);
     switch (code) {
     case CURLE_COULDNT_RESOLVE_HOST:

@@ -2,6 +2,7 @@
 
 #include "acme/problem.hpp"
 #include "common/error.hpp"
+#include "common/interrupt.hpp"
 
 namespace acme::ops {
 
@@ -36,6 +37,8 @@ const Challenge& pick_challenge(const Authorization& authz, const std::string& t
 } // namespace
 
 SolverScope::~SolverScope() {
+    // After a signal too: the DNS `del` and token removals must run.
+    interrupt::Shield cleanup_runs_to_the_end;
     for (const auto& task : m_presented) {
         m_solver.cleanup(task);
     }

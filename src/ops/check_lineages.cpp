@@ -106,18 +106,18 @@ void check_files(LineageHealth& h, const store::Store& store, const nlohmann::js
     }
     crypto::CertInfo info;
     try {
-        info = crypto::read_certificate(*cert);
+        // Each certificate and the key parsed once (issue #20: check of 10,000 lineages).
+        auto v = crypto::verify_lineage_files(*cert, *chain, *fullchain, *key);
+        info = std::move(v.leaf);
         h.not_after = info.not_after;
         h.serial = info.serial_hex;
-        auto chain_certs = crypto::split_pem_chain(*chain);
-        if (!crypto::issued_by(*cert, chain_certs.front())) {
+        if (!v.chain_issued_leaf) {
             add_finding(h, Status::critical, "chain.pem did not issue cert.pem");
         }
-        if (crypto::split_pem_chain(*fullchain).front() != crypto::split_pem_chain(*cert).front()) {
+        if (!v.fullchain_starts_with_leaf) {
             add_finding(h, Status::critical, "fullchain.pem does not start with cert.pem");
         }
-        if (match_key &&
-            !crypto::key_matches_certificate(crypto::PrivateKey::from_pem(*key), *cert)) {
+        if (match_key && !v.key_matches) {
             add_finding(h, Status::critical, "privkey.pem does not match cert.pem");
         }
     } catch (const Error& e) {

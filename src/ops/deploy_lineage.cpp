@@ -2,9 +2,10 @@
 
 #include "common/error.hpp"
 #include "ops/lineage_state.hpp"
-#include "renew/command_split.hpp"
 #include "renew/hook_dir.hpp"
 #include "renew/install_step.hpp"
+
+#include <algorithm>
 
 namespace acme::ops {
 
@@ -16,9 +17,9 @@ std::string first_line(const std::string& text) {
 }
 
 HookReport run_argv(const std::string& label, const std::vector<std::string>& argv,
-                    const renew::EnvList& env, std::chrono::milliseconds timeout, Logger& log) {
+                    const process::EnvList& env, std::chrono::milliseconds timeout, Logger& log) {
     log.info("Running hook: " + label);
-    auto result = renew::run_hook(argv, env, timeout);
+    auto result = process::run_hook(argv, env, timeout);
     if (!result.output.empty()) {
         log.debug("hook output (" + label + "):\n" + result.output);
     }
@@ -91,18 +92,20 @@ std::vector<std::string> deploy_commands(const nlohmann::json& config) {
     return out;
 }
 
-HookReport run_command_hook(const std::string& command, const renew::EnvList& env,
+HookReport run_command_hook(const std::string& command, const process::EnvList& env,
                             std::chrono::milliseconds timeout, Logger& log) {
     try {
-        return run_argv(command, renew::split_command(command), env, timeout, log);
+        return run_argv(command, process::shell_argv(command), env, timeout, log);
     } catch (const Error& e) {
+        if (e.kind() == ErrorKind::interrupted)
+            throw;
         log.warn("hook '" + command + "' failed: " + e.what());
         return {command, false, e.what(), -1, std::chrono::milliseconds(0)};
     }
 }
 
 std::vector<HookReport> run_hook_dir(const store::Store& store, const std::string& kind,
-                                     const renew::EnvList& env, std::chrono::milliseconds timeout,
+                                     const process::EnvList& env, std::chrono::milliseconds timeout,
                                      Logger& log) {
     std::vector<HookReport> reports;
     for (const auto& file : renew::hook_dir_executables(store.home() / "hooks" / kind)) {
@@ -111,11 +114,10 @@ std::vector<HookReport> run_hook_dir(const store::Store& store, const std::strin
     return reports;
 }
 
-std::vector<HookReport> run_deploy_hooks(const store::Store& store, const std::string& name,
-                                         const nlohmann::json& config,
-                                         const std::filesystem::path& cert_dir,
-                                         std::chrono::milliseconds timeout, Logger& log,
-                                         bool dry_run) {
+std::vector<HookReport>
+run_deploy_hooks(const store::Store& store, const std::string& name, const nlohmann::json& config,
+                 const std::filesystem::path& cert_dir, std::chrono::milliseconds timeout,
+                 Logger& log, bool dry_run, const std::vector<std::string>& extra_commands) {
     std::vector<std::string> domains;
     if (config.contains("domains") && config["domains"].is_array()) {
         domains = config["domains"].get<std::vector<std::string>>();
@@ -129,7 +131,11 @@ std::vector<HookReport> run_deploy_hooks(const store::Store& store, const std::s
             reports.push_back(run_install(step, cert_dir, log));
         }
     }
-    for (const auto& command : deploy_commands(config)) {
+    auto commands = deploy_commands(config);
+    for (const auto& extra : extra_commands)
+        if (std::find(commands.begin(), commands.end(), extra) == commands.end())
+            commands.push_back(extra);
+    for (const auto& command : commands) {
         reports.push_back(run_command_hook(command, env, timeout, log));
     }
     auto global = run_hook_dir(store, "deploy", env, timeout, log);

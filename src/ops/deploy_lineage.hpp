@@ -3,7 +3,8 @@
 #pragma once
 
 #include "common/log.hpp"
-#include "renew/hook_runner.hpp"
+#include "process/runner.hpp"
+#include "renew/hook_env.hpp"
 #include "renew/install_step.hpp"
 #include "store/store.hpp"
 
@@ -35,19 +36,23 @@ std::vector<renew::InstallStep> install_steps(const nlohmann::json& config);
 // never undoes the certificate. Hook output goes to the log (debug level).
 // A dry run skips the install steps (they would put a test certificate where
 // servers read theirs) and gives the commands ACMECTL_DRY_RUN=1.
+// extra_commands (`renew --deploy-hook`) run after the lineage's own
+// commands, except those the lineage has already.
 std::vector<HookReport> run_deploy_hooks(const store::Store& store, const std::string& name,
                                          const nlohmann::json& config,
                                          const std::filesystem::path& cert_dir,
                                          std::chrono::milliseconds timeout, Logger& log,
-                                         bool dry_run = false);
+                                         bool dry_run = false,
+                                         const std::vector<std::string>& extra_commands = {});
 
-// Runs a user command given as one string (split without a shell), logging it.
-HookReport run_command_hook(const std::string& command, const renew::EnvList& env,
+// Runs a user command given as one string by `/bin/sh -c`, as certbot
+// does, logging it. Everything it needs to know comes in env.
+HookReport run_command_hook(const std::string& command, const process::EnvList& env,
                             std::chrono::milliseconds timeout, Logger& log);
 
 // Runs the executables of $ACMECTL_HOME/hooks/<kind>/ in name order.
 std::vector<HookReport> run_hook_dir(const store::Store& store, const std::string& kind,
-                                     const renew::EnvList& env, std::chrono::milliseconds timeout,
+                                     const process::EnvList& env, std::chrono::milliseconds timeout,
                                      Logger& log);
 
 bool all_ok(const std::vector<HookReport>& reports);

@@ -2,8 +2,7 @@
 
 #include "common/error.hpp"
 #include "ops/deploy_lineage.hpp"
-#include "renew/command_split.hpp"
-#include "renew/hook_runner.hpp"
+#include "process/runner.hpp"
 
 namespace acme::ops {
 
@@ -72,7 +71,7 @@ LineageHooks read_lineage_hooks(const store::Store& store, const std::string& na
 
 void add_deploy_command(const store::Store& store, const std::string& name,
                         const std::string& command) {
-    renew::split_command(command); // refuse what could never run, now rather than at renewal
+    process::require_shell_command(command); // refuse what could never run, now
     update_hooks(store, name, [&](LineageHooks& h) { h.deploy.push_back(command); });
 }
 

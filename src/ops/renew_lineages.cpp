@@ -1,14 +1,16 @@
 #include "ops/renew_lineages.hpp"
 
 #include "common/error.hpp"
+#include "common/interrupt.hpp"
 #include "common/time_format.hpp"
-#include "ops/account_session.hpp"
+#include "ops/ca_pool.hpp"
 #include "ops/renew_plan.hpp"
 #include "ops/temp_folder.hpp"
 #include "store/atomic_file.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <system_error>
 #include <thread>
 
 namespace acme::ops {
@@ -33,14 +35,27 @@ std::vector<std::string> selected_names(const store::Store& store, const RenewRe
     return request.names;
 }
 
-void record_failure(LineagePlan& plan, const store::Store& store, const Error& e) {
+// The lineage failed: reported, and recorded in state.json unless that write
+// fails too (a full disk), which is then said in the report, never thrown.
+void record_failure(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
+                    const std::string& message, bool temporary) {
+    plan.report.outcome = Outcome::failed;
+    plan.report.message = message;
+    plan.report.temporary = temporary;
+    if (request.dry_run) {
+        return;
+    }
     auto& s = plan.state;
     s.last_attempt = now();
     s.consecutive_failures += 1;
-    s.last_error = e.what();
-    s.last_error_temporary = e.temporary();
-    store.write_state(plan.name, state_to_json(s));
+    s.last_error = message;
+    s.last_error_temporary = temporary;
     plan.report.consecutive_failures = s.consecutive_failures;
+    try {
+        store.write_state(plan.name, state_to_json(s));
+    } catch (const std::exception& e) {
+        plan.report.message += "; state.json not written: " + std::string(e.what());
+    }
 }
 
 // The hooks ran; a server that still serves another certificate means a
@@ -65,7 +80,7 @@ void deploy(LineagePlan& plan, const store::Store& store, const RenewRequest& re
             Logger& log) {
     auto config = store.read_config(plan.name);
     plan.report.hooks = run_deploy_hooks(store, plan.name, config, store.current_dir(plan.name),
-                                         request.hook_timeout, log);
+                                         request.hook_timeout, log, false, request.deploy_hooks);
     auto& s = plan.state;
     s.last_deploy_error.clear();
     for (const auto& h : plan.report.hooks) {
@@ -91,7 +106,7 @@ void deploy_dry_run(LineagePlan& plan, const store::Store& store, const RenewReq
     store::write_file_atomic(dir.path() / "fullchain.pem", files.fullchain, 0644);
     store::write_file_atomic(dir.path() / "privkey.pem", files.privkey, 0600);
     plan.report.hooks = run_deploy_hooks(store, plan.name, store.read_config(plan.name), dir.path(),
-                                         request.hook_timeout, log, true);
+                                         request.hook_timeout, log, true, request.deploy_hooks);
     if (!all_ok(plan.report.hooks)) {
         plan.report.outcome = Outcome::deploy_failed;
         plan.report.message = "dry run: a deploy hook failed";
@@ -99,15 +114,16 @@ void deploy_dry_run(LineagePlan& plan, const store::Store& store, const RenewReq
 }
 
 void issue_again(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
-                 Logger& log) {
-    auto issue = request_from_config(plan.config);
+                 CaPool& cas, Logger& log) {
+    // Read again, under the lock: the plan does not keep configs (issue #20).
+    auto issue = request_from_config(store.read_config(plan.name));
     issue.force = true;
     issue.dry_run = request.dry_run;
     issue.replaces = plan.replaces;
-    // The session owns the account key the client signs with: it must outlive the issuance.
-    auto session = load_account_session(store, *plan.client, issue.server_url, issue.account_name);
+    auto& client =
+        cas.signed_client(store, CaRef{issue.server_url, issue.ca_bundle}, issue.account_name);
     log.info("Renewing " + plan.name);
-    auto result = issue_certificate_locked(store, *plan.client, issue, log);
+    auto result = issue_certificate_locked(store, client, issue, log);
     plan.report.outcome = Outcome::renewed;
     plan.report.not_after = result.cert.not_after;
     plan.report.version = result.version;
@@ -129,8 +145,8 @@ void issue_again(LineagePlan& plan, const store::Store& store, const RenewReques
     store.write_state(plan.name, state_to_json(s));
 }
 
-void renew_one(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
-               Logger& log) {
+void lock_and_issue(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
+                    CaPool& cas, Logger& log) {
     auto lock = store.try_lock(plan.name);
     if (!lock) {
         plan.report.outcome = Outcome::locked;
@@ -145,33 +161,55 @@ void renew_one(LineagePlan& plan, const store::Store& store, const RenewRequest&
         plan.report.message = "renewed by another acmectl meanwhile";
         return;
     }
+    issue_again(plan, store, request, cas, log);
+}
+
+// Whatever goes wrong with one lineage (the CA, a hand-edited config.json, a
+// full disk, no memory) is that lineage's failure: the run goes on, and a
+// worker thread never lets an exception out (that would be std::terminate).
+void renew_one(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
+               CaPool& cas, Logger& log) noexcept {
     try {
-        issue_again(plan, store, request, log);
-    } catch (const Error& e) {
-        plan.report.outcome = Outcome::failed;
-        plan.report.message = e.what();
-        plan.report.temporary = e.temporary();
-        if (!request.dry_run) {
-            record_failure(plan, store, e);
+        try {
+            lock_and_issue(plan, store, request, cas, log);
+        } catch (const Error& e) {
+            record_failure(plan, store, request, e.what(), e.temporary());
+        } catch (const nlohmann::json::exception& e) {
+            record_failure(plan, store, request, std::string("config.json: ") + e.what(), false);
+        } catch (const std::exception& e) {
+            record_failure(plan, store, request, e.what(), false);
         }
+    } catch (...) { // record_failure itself ran out of memory
+        plan.report.outcome = Outcome::failed;
     }
 }
 
+// Up to --parallel threads, each with its own connection per CA; the calling
+// thread keeps the one planning used.
 void renew_due(std::vector<LineagePlan*>& due, const store::Store& store,
-               const RenewRequest& request, Logger& log) {
+               const RenewRequest& request, CaPool& planning_cas,
+               const TransportFactory& transports, Logger& log) {
     std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-        for (auto i = next++; i < due.size(); i = next++) {
-            renew_one(*due[i], store, request, log);
+    auto work = [&](CaPool& cas) {
+        for (auto i = next++; i < due.size() && interrupt::signal_number() == 0; i = next++) {
+            renew_one(*due[i], store, request, cas, log);
         }
+    };
+    auto worker = [&]() noexcept {
+        CaPool cas(transports, log);
+        work(cas);
     };
     const auto count =
         std::clamp<std::size_t>(static_cast<std::size_t>(request.parallel), 1, due.size());
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < count; ++i) {
-        threads.emplace_back(worker);
+        try {
+            threads.emplace_back(worker);
+        } catch (const std::system_error&) { // no thread: fewer workers
+            break;
+        }
     }
-    worker();
+    work(planning_cas);
     for (auto& t : threads) {
         t.join();
     }
@@ -247,6 +285,44 @@ std::vector<HookReport> run_failure_hooks(const store::Store& store,
     return run_hooks(store, "failure", request.failure_hooks, request, log, env);
 }
 
+// A hook set that cannot even start (an unreadable hooks/ folder, a full
+// /tmp) is one failed hook in the report, never the end of the run.
+HookReport hook_setup_failure(const std::string& kind, const std::exception& e) {
+    return {kind + " hooks", false, e.what(), -1, std::chrono::milliseconds(0)};
+}
+
+void add_hooks(RenewSummary& summary, const store::Store& store, const std::string& kind,
+               const std::vector<std::string>& commands, const RenewRequest& request, Logger& log,
+               const renew::EnvList& env = {}) {
+    try {
+        auto reports = run_hooks(store, kind, commands, request, log, env);
+        summary.run_hooks.insert(summary.run_hooks.end(), reports.begin(), reports.end());
+    } catch (const std::exception& e) {
+        summary.run_hooks.push_back(hook_setup_failure(kind, e));
+    }
+}
+
+void add_failure_hooks(RenewSummary& summary, const store::Store& store,
+                       const std::vector<LineagePlan>& plans, const RenewRequest& request,
+                       Logger& log) {
+    try {
+        auto reports = run_failure_hooks(store, plans, request, log);
+        summary.run_hooks.insert(summary.run_hooks.end(), reports.begin(), reports.end());
+    } catch (const std::exception& e) {
+        summary.run_hooks.push_back(hook_setup_failure("failure", e));
+    }
+}
+
+// A fresh renewalInfo answer is only worth caching: failing to save it
+// costs one more request next run, not this lineage.
+void save_ari_cache(const LineagePlan& plan, const store::Store& store, Logger& log) {
+    try {
+        store.write_state(plan.name, state_to_json(plan.state));
+    } catch (const std::exception& e) {
+        log.warn(plan.name + ": state.json not written: " + e.what());
+    }
+}
+
 } // namespace
 
 bool counts_as_renewed(const LineageReport& r) {
@@ -280,32 +356,30 @@ RenewSummary renew_lineages(const store::Store& store, const RenewRequest& reque
     auto names = selected_names(store, request);
     std::vector<LineagePlan> plans(names.size());
     std::vector<LineagePlan*> due;
+    CaPool cas(transports, log);
     for (std::size_t i = 0; i < names.size(); ++i) {
         plans[i].name = names[i];
-        plan_lineage(plans[i], store, request, transports, log);
+        plan_lineage(plans[i], store, request, cas, log);
         if (plans[i].due) {
             due.push_back(&plans[i]);
         } else if (!request.dry_run && plans[i].ari_fetched) {
-            store.write_state(plans[i].name, state_to_json(plans[i].state));
+            save_ari_cache(plans[i], store, log);
         }
     }
+    interrupt::throw_if_stopping(); // before any hook or order
     RenewSummary summary;
     if (!due.empty()) {
-        summary.run_hooks = run_hooks(store, "pre", request.pre_hooks, request, log);
-        renew_due(due, store, request, log);
-        auto attempted = std::any_of(due.begin(), due.end(), [](const LineagePlan* p) {
-            return counts_as_renewed(p->report) || counts_as_failed(p->report);
-        });
-        if (attempted) {
-            auto post =
-                run_hooks(store, "post", request.post_hooks, request, log, outcome_env(plans));
-            summary.run_hooks.insert(summary.run_hooks.end(), post.begin(), post.end());
-        }
+        // Once the pre hooks ran, the post hooks run too: a server a pre hook
+        // stopped is started again whatever happened in between, a signal included.
+        add_hooks(summary, store, "pre", request.pre_hooks, request, log);
+        renew_due(due, store, request, cas, transports, log);
+        interrupt::Shield post_hooks_run_after_a_signal_too;
+        add_hooks(summary, store, "post", request.post_hooks, request, log, outcome_env(plans));
     }
+    interrupt::throw_if_stopping(); // interrupted lineages are recorded as failures
     if (std::any_of(plans.begin(), plans.end(),
                     [](const LineagePlan& p) { return counts_as_failed(p.report); })) {
-        auto failure = run_failure_hooks(store, plans, request, log);
-        summary.run_hooks.insert(summary.run_hooks.end(), failure.begin(), failure.end());
+        add_failure_hooks(summary, store, plans, request, log);
     }
     for (auto& plan : plans) {
         summary.lineages.push_back(std::move(plan.report));

@@ -28,6 +28,7 @@ struct RenewRequest {
     std::vector<std::string> pre_hooks;       // once, before the first renewal
     std::vector<std::string> post_hooks;      // once, after the last, when any was attempted
     std::vector<std::string> failure_hooks;   // once, after the others, when any failed
+    std::vector<std::string> deploy_hooks;    // for this run, after each lineage's own
     bool run_deploy_hooks_in_dry_run = false; // against the dry-run certificate, in a temp dir
     std::chrono::milliseconds hook_timeout = k_default_hook_timeout;
     // After the deploy hooks succeeded, poll the endpoints until they serve

@@ -2,6 +2,7 @@
 
 #include "acme/problem.hpp"
 #include "common/error.hpp"
+#include "ops/ca_pool.hpp"
 #include "renew/ari.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
@@ -56,8 +57,9 @@ void check_solver(const SolverConfig& solver) {
 }
 
 // The moment inside the CA's suggested window, cached until its Retry-After.
-std::optional<SysSeconds> ari_moment(LineagePlan& plan, Logger& log) {
-    const auto& dir = plan.client->directory();
+std::optional<SysSeconds> ari_moment(LineagePlan& plan, const CaRef& server, CaPool& cas,
+                                     Logger& log) {
+    const auto& dir = cas.directory(server);
     if (dir.renewal_info.empty() || plan.cert->aki_keyid.empty()) {
         return std::nullopt;
     }
@@ -67,7 +69,8 @@ std::optional<SysSeconds> ari_moment(LineagePlan& plan, Logger& log) {
     if (cache && cache->cert_id == cert_id && now() < cache->next_fetch) {
         return cache->chosen;
     }
-    auto response = plan.client->get(dir.renewal_info + "/" + cert_id, "the renewalInfo request");
+    auto response =
+        cas.client(server).get(dir.renewal_info + "/" + cert_id, "the renewalInfo request");
     auto window = renew::parse_renewal_info(response.body);
     if (!window) {
         log.debug(plan.name + ": malformed renewalInfo, using the lifetime rule");
@@ -118,7 +121,8 @@ bool in_backoff(LineagePlan& plan) {
     return true;
 }
 
-void decide(LineagePlan& plan, const RenewRequest& request, Logger& log) {
+void decide(LineagePlan& plan, const RenewRequest& request, const CaRef& server, CaPool& cas,
+            Logger& log) {
     if (request.force || request.dry_run) { // a dry run tries every selected lineage (certbot)
         plan.report.due_source = request.force ? "force" : "dry-run";
         plan.due = true;
@@ -141,8 +145,8 @@ void decide(LineagePlan& plan, const RenewRequest& request, Logger& log) {
     std::optional<SysSeconds> moment;
     if (!request.days) {
         try {
-            moment = ari_moment(plan, log);
-        } catch (const Error& e) {
+            moment = ari_moment(plan, server, cas, log);
+        } catch (const std::exception& e) { // the CA's answer, however bad, fails nothing here
             log.debug(plan.name + ": no ARI answer (" + e.what() + "), using the lifetime rule");
         }
     }
@@ -150,6 +154,12 @@ void decide(LineagePlan& plan, const RenewRequest& request, Logger& log) {
         renew::renewal_time({plan.cert->not_before, plan.cert->not_after, request.days, moment});
     plan.report.due_source = request.days ? "days" : moment ? "ari" : "lifetime";
     plan.due = now() >= *plan.report.due;
+}
+
+void fail_plan(LineagePlan& plan, const std::string& message) {
+    plan.report.outcome = Outcome::failed;
+    plan.report.message = message;
+    plan.due = false;
 }
 
 } // namespace
@@ -197,19 +207,19 @@ IssueRequest request_from_config(const nlohmann::json& config) {
 }
 
 void plan_lineage(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
-                  const TransportFactory& transports, Logger& log) {
+                  CaPool& cas, Logger& log) {
     plan.report.name = plan.name;
     try {
         load(plan, store);
         const auto issue = request_from_config(plan.config);
-        plan.transport = transports(issue.ca_bundle);
-        plan.client = std::make_unique<Client>(*plan.transport, issue.server_url, log);
-        decide(plan, request, log);
-    } catch (const Error& e) {
-        plan.report.outcome = Outcome::failed;
-        plan.report.message = e.what();
-        plan.due = false;
+        decide(plan, request, CaRef{issue.server_url, issue.ca_bundle}, cas, log);
+    } catch (const nlohmann::json::exception& e) { // a hand-edited config.json
+        fail_plan(plan, std::string("config.json: ") + e.what());
+    } catch (const std::exception& e) { // a full disk, no memory: this lineage only
+        fail_plan(plan, e.what());
     }
+    plan.config = nullptr;
+    plan.cert.reset();
 }
 
 } // namespace acme::ops

@@ -1,13 +1,13 @@
 #include "ops/served_probe.hpp"
 
 #include "common/error.hpp"
+#include "common/interrupt.hpp"
 #include "crypto/x509.hpp"
 #include "probe/probe.hpp"
 #include "store/atomic_file.hpp"
 
 #include <algorithm>
 #include <sys/stat.h>
-#include <thread>
 
 namespace acme::ops {
 
@@ -181,8 +181,7 @@ VerifyResult verify_served(const store::Store& store, const std::string& name,
             return {false, failure_message(reports, wait), std::move(reports)};
         }
         log.debug(name + ": round " + std::to_string(round) + ": not yet served everywhere");
-        std::this_thread::sleep_for(
-            std::min<Clock::duration>(k_poll_interval, deadline - Clock::now()));
+        interrupt::sleep_for(std::min<Clock::duration>(k_poll_interval, deadline - Clock::now()));
     }
 }
 

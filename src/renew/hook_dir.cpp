@@ -1,6 +1,7 @@
 #include "renew/hook_dir.hpp"
 
 #include "common/error.hpp"
+#include "process/runner.hpp"
 
 #include <algorithm>
 #include <string_view>
@@ -10,13 +11,6 @@
 namespace acme::renew {
 
 namespace fs = std::filesystem;
-
-// Follows symlinks, as run-parts does.
-bool is_executable_file(const fs::path& path) {
-    struct stat st {};
-    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-           ::access(path.c_str(), X_OK) == 0;
-}
 
 namespace {
 
@@ -53,7 +47,7 @@ std::vector<fs::path> hook_dir_executables(const fs::path& dir) {
     std::sort(names.begin(), names.end());
     std::vector<fs::path> hooks;
     for (const std::string& name : names)
-        if (is_hook_name(name) && is_executable_file(dir / name))
+        if (is_hook_name(name) && process::is_executable_file(dir / name))
             hooks.push_back(dir / name);
     return hooks;
 }

@@ -12,7 +12,4 @@ namespace acme::renew {
 // Error(io) when it cannot be read.
 std::vector<std::filesystem::path> hook_dir_executables(const std::filesystem::path& dir);
 
-// A regular file (symlinks followed) we may execute.
-bool is_executable_file(const std::filesystem::path& path);
-
 } // namespace acme::renew

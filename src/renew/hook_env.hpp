@@ -1,6 +1,8 @@
 // The environment hooks get: acmectl's variables and certbot's.
 #pragma once
 
+#include "process/environment.hpp"
+
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -8,7 +10,7 @@
 
 namespace acme::renew {
 
-using EnvList = std::vector<std::pair<std::string, std::string>>;
+using process::EnvList;
 
 // ACMECTL_NAME, ACMECTL_DOMAINS, ACMECTL_CERT_DIR, ACMECTL_FULLCHAIN,
 // ACMECTL_KEY and certbot's RENEWED_LINEAGE and RENEWED_DOMAINS, so existing

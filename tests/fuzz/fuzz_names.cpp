@@ -4,7 +4,7 @@
 #include "challenge/identifier.hpp"
 #include "common/error.hpp"
 #include "common/server_text.hpp"
-#include "renew/command_split.hpp"
+#include "process/command_split.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     } catch (const acme::Error&) {
     }
     try {
-        static_cast<void>(acme::renew::split_command(text));
+        static_cast<void>(acme::process::split_command(text));
     } catch (const acme::Error&) {
     }
     static_cast<void>(acme::clean_server_text(text));

@@ -37,8 +37,8 @@ expect_contains "$ERR" "no hook number 9" "remove out of range"
 expect_exit 1 "${D[@]}" nosuch --list
 expect_contains "$ERR" "no lineage named 'nosuch'" "unknown lineage"
 expect_exit 64 "${D[@]}" dh --install-to "$out/x.pem"
-expect_exit 1 "${D[@]}" dh --add "sh -c 'unterminated"
-expect_contains "$ERR" "quote" "unterminated quote"
+expect_exit 1 "${D[@]}" dh --add "  "
+expect_contains "$ERR" "empty hook command" "blank command"
 
 # Global hooks in $ACMECTL_HOME/hooks/deploy/ run too, in name order, with
 # the same environment; a non-executable file there is ignored.

@@ -1,6 +1,7 @@
 #include "store/file_store.hpp"
 #include "crypto/x509.hpp"
 #include "fake_transport.hpp"
+#include "ops/ca_pool.hpp"
 #include "ops/renew_plan.hpp"
 #include "renew/ari.hpp"
 #include "shell_helpers.hpp"
@@ -33,24 +34,34 @@ struct Lineage {
     }
 };
 
+// A scripted CA behind a CaPool; kept alive until the end of the test run
+// because the pool owns the transport the test inspects afterwards.
+struct Planner {
+    NullLogger log;
+    std::vector<http::Response> answers;
+    test::FakeTransport** seen = nullptr;
+    ops::TransportFactory transports = [this](const std::string&) {
+        auto t = std::make_unique<test::FakeTransport>();
+        t->push(200, test::k_ari_directory_json);
+        for (auto& a : answers) {
+            t->push(a.status, a.body, a.headers);
+        }
+        *seen = t.get();
+        return t;
+    };
+    ops::CaPool cas{transports, log};
+};
+
 // Plans the lineage against a scripted CA: directory, then `answers`.
 ops::LineagePlan plan(Lineage& l, std::vector<http::Response> answers, test::FakeTransport** seen) {
-    ops::LineagePlan p;
-    p.name = "ari";
-    NullLogger log;
-    ops::plan_lineage(
-        p, l.store, ops::RenewRequest{},
-        [&](const std::string&) {
-            auto t = std::make_unique<test::FakeTransport>();
-            t->push(200, test::k_ari_directory_json);
-            for (auto& a : answers) {
-                t->push(a.status, a.body, a.headers);
-            }
-            *seen = t.get();
-            return t;
-        },
-        log);
-    return p;
+    static std::vector<std::unique_ptr<Planner>> planners;
+    auto& p = *planners.emplace_back(std::make_unique<Planner>());
+    p.answers = std::move(answers);
+    p.seen = seen;
+    ops::LineagePlan result;
+    result.name = "ari";
+    ops::plan_lineage(result, l.store, ops::RenewRequest{}, p.cas, p.log);
+    return result;
 }
 
 http::Response window_answer(sys_seconds start, sys_seconds end, const std::string& retry_after) {
@@ -117,12 +128,11 @@ TEST_CASE("an unreachable CA does not make a valid lineage fail planning", "[ops
     ops::LineagePlan p;
     p.name = "ari";
     NullLogger log;
-    ops::plan_lineage(
-        p, l.store, ops::RenewRequest{},
-        [](const std::string&) {
-            return std::make_unique<test::FakeTransport>();
-        }, // throws network on use
-        log);
+    const ops::TransportFactory transports = [](const std::string&) {
+        return std::make_unique<test::FakeTransport>(); // throws network on use
+    };
+    ops::CaPool cas(transports, log);
+    ops::plan_lineage(p, l.store, ops::RenewRequest{}, cas, log);
     CHECK(p.report.outcome == ops::Outcome::not_due);
     CHECK(p.report.due_source == "lifetime");
     CHECK_FALSE(p.due);
@@ -147,4 +157,79 @@ TEST_CASE("config.json keeps the RFC 2136 solver for renew", "[ops][renew]") {
     CHECK(back.solver.dns_resolver == "192.0.2.1");
     config["solver"].erase("tsig_key");
     CHECK_THROWS_AS(acme::ops::request_from_config(config), acme::Error);
+}
+
+TEST_CASE("lineages of one CA share one transport and one directory fetch", "[ops][renew]") {
+    Lineage l;
+    for (const auto* name : {"ari2", "ari3"}) {
+        l.store.write_version(name, {l.cert_pem, "", l.cert_pem, "key"});
+        l.store.activate_version(name, 1);
+        l.store.write_config(name, l.store.read_config("ari"));
+    }
+    NullLogger log;
+    int made = 0;
+    test::FakeTransport* t = nullptr;
+    const ops::TransportFactory transports = [&](const std::string&) {
+        ++made;
+        auto f = std::make_unique<test::FakeTransport>();
+        f->push(200, test::k_ari_directory_json);
+        for (int i = 0; i < 3; ++i) {
+            f->push(200, "{}"); // malformed renewalInfo: the lifetime rule
+        }
+        t = f.get();
+        return f;
+    };
+    ops::CaPool cas(transports, log);
+    for (const auto* name : {"ari", "ari2", "ari3"}) {
+        ops::LineagePlan p;
+        p.name = name;
+        ops::plan_lineage(p, l.store, ops::RenewRequest{}, cas, log);
+        CHECK(p.report.due_source == "lifetime");
+        CHECK_FALSE(p.cert.has_value()); // planning keeps no certificate nor config
+        CHECK(p.config.is_null());
+    }
+    CHECK(made == 1);
+    REQUIRE(t->sent().size() == 4); // one directory, three renewalInfo
+    CHECK(t->sent()[0].url == "https://ca.test/dir");
+}
+
+TEST_CASE("a CA whose directory fails is asked once per run", "[ops][renew]") {
+    Lineage l;
+    l.store.write_version("ari2", {l.cert_pem, "", l.cert_pem, "key"});
+    l.store.activate_version("ari2", 1);
+    l.store.write_config("ari2", l.store.read_config("ari"));
+    NullLogger log;
+    test::FakeTransport* t = nullptr;
+    const ops::TransportFactory transports = [&](const std::string&) {
+        auto f = std::make_unique<test::FakeTransport>();
+        f->push(200, "[[[not a directory");
+        t = f.get();
+        return f;
+    };
+    ops::CaPool cas(transports, log);
+    for (const auto* name : {"ari", "ari2"}) {
+        ops::LineagePlan p;
+        p.name = name;
+        ops::plan_lineage(p, l.store, ops::RenewRequest{}, cas, log);
+        CHECK(p.report.outcome == ops::Outcome::not_due);
+        CHECK(p.report.due_source == "lifetime");
+    }
+    CHECK(t->sent().size() == 1);
+    CHECK_THROWS_AS(cas.directory(ops::CaRef{"https://ca.test/dir", ""}), Error);
+}
+
+TEST_CASE("a hand-edited config.json fails its lineage's plan, never the run", "[ops][renew]") {
+    Lineage l;
+    auto config = l.store.read_config("ari");
+    config["domains"] = {1, 2}; // an array, but not of strings: nlohmann::type_error
+    l.store.write_config("ari", config);
+    NullLogger log;
+    const ops::TransportFactory transports = [](const std::string&) { return std::make_unique<test::FakeTransport>(); };
+    ops::CaPool cas(transports, log);
+    ops::LineagePlan p;
+    p.name = "ari";
+    REQUIRE_NOTHROW(ops::plan_lineage(p, l.store, ops::RenewRequest{}, cas, log));
+    CHECK(p.report.outcome == ops::Outcome::failed);
+    CHECK_THAT(p.report.message, Catch::Contains("config.json"));
+    CHECK_FALSE(p.due);
 }

@@ -1,7 +1,9 @@
 #include "common/error.hpp"
-#include "renew/command_split.hpp"
+#include "process/command_split.hpp"
+#include "process/environment.hpp"
+#include "process/runner.hpp"
 #include "renew/hook_dir.hpp"
-#include "renew/hook_runner.hpp"
+#include "renew/hook_env.hpp"
 #include "renew/install_step.hpp"
 #include "shell_helpers.hpp"
 
@@ -25,11 +27,11 @@
 
 namespace fs = std::filesystem;
 using acme::ErrorKind;
+using acme::process::HookResult;
+using acme::process::run_hook;
+using acme::process::split_command;
 using acme::renew::EnvList;
-using acme::renew::HookResult;
 using acme::renew::InstallStep;
-using acme::renew::run_hook;
-using acme::renew::split_command;
 using namespace std::chrono_literals;
 using Words = std::vector<std::string>;
 
@@ -137,14 +139,61 @@ TEST_CASE("run_hook reports exit status, output and extra environment", "[renew]
 }
 
 TEST_CASE("run_hook environment: extra variables override inherited ones", "[renew][hooks]") {
+    acme::process::allow_environment({"ACMECTL_TEST_OLD", "ACMECTL_TEST_KEEP"});
     REQUIRE(::setenv("ACMECTL_TEST_OLD", "old", 1) == 0);
     REQUIRE(::setenv("ACMECTL_TEST_KEEP", "kept", 1) == 0);
     HookResult r = run_sh("env | grep '^ACMECTL_TEST_' | sort", 10s,
                           {{"ACMECTL_TEST_OLD", "new"}, {"ACMECTL_TEST_ADDED", "x=y"}});
     ::unsetenv("ACMECTL_TEST_OLD");
     ::unsetenv("ACMECTL_TEST_KEEP");
+    acme::process::allow_environment({});
     CHECK(r.ok());
     CHECK(r.output == "ACMECTL_TEST_ADDED=x=y\nACMECTL_TEST_KEEP=kept\nACMECTL_TEST_OLD=new\n");
+}
+
+TEST_CASE("run_hook environment: only the base and allowed variables are inherited",
+          "[renew][hooks]") {
+    REQUIRE(::setenv("ACMECTL_TEST_SECRET", "s3cret", 1) == 0);
+    REQUIRE(::setenv("LC_TIME", "C", 1) == 0);
+    REQUIRE(::setenv("TZ", "UTC", 1) == 0);
+    HookResult hidden = run_sh("env | grep -c s3cret; echo \"$LC_TIME $TZ\"", 10s);
+    acme::process::allow_environment({"ACMECTL_TEST_SECRET"});
+    HookResult allowed = run_sh("echo \"$ACMECTL_TEST_SECRET\"", 10s);
+    acme::process::allow_environment({});
+    ::unsetenv("ACMECTL_TEST_SECRET");
+    CHECK(hidden.output == "0\nC UTC\n");
+    CHECK(allowed.output == "s3cret\n");
+}
+
+TEST_CASE("hook_environment: PATH is always set, extra wins, bad names refused", "[renew][hooks]") {
+    using acme::process::hook_environment;
+    CHECK(hook_environment({"HOME=/root", "AWS_SECRET=x", "LANG=C.UTF-8"}, {{"HOME", "/h"}}) ==
+          Words{"LANG=C.UTF-8", "HOME=/h", std::string("PATH=") + acme::process::k_default_path});
+    CHECK(hook_environment({"PATH=/bin", "NOEQUALS"}, {}) == Words{"PATH=/bin"});
+    CHECK_THROWS_AS(acme::process::allow_environment({"A=B"}), acme::Error);
+    CHECK_THROWS_AS(acme::process::allow_environment({""}), acme::Error);
+}
+
+TEST_CASE("shell_argv runs a hook string the way certbot does", "[renew][hooks]") {
+    TempDir dir;
+    const auto out = (dir.path() / "out").string();
+    HookResult r = run_hook(acme::process::shell_argv("echo \"$RENEWED_LINEAGE\" >> " + out +
+                                                      " && echo a | tr a b >> " + out),
+                            {{"RENEWED_LINEAGE", "/x/current; touch /tmp/no"}}, 10s);
+    CHECK(r.ok());
+    CHECK(read_text(out) == "/x/current; touch /tmp/no\nb\n");
+    CHECK_THROWS_AS(acme::process::require_shell_command(" \t"), acme::Error);
+    CHECK_THROWS_AS(acme::process::require_shell_command(std::string("a\0b", 3)), acme::Error);
+    acme::process::require_shell_command("systemctl reload nginx && echo ok >> /tmp/x");
+}
+
+TEST_CASE("hooks start with the umask acmectl was started with, not its own", "[renew][hooks]") {
+    UmaskGuard narrow(077); // as cli/main.cpp runs
+    acme::process::set_hook_umask(027);
+    HookResult r = run_hook({"/bin/sh", "-c", "umask"}, {}, 10s);
+    acme::process::set_hook_umask(022);
+    CHECK(r.ok());
+    CHECK(r.output == "0027\n");
 }
 
 TEST_CASE("run_hook: a missing program is not started and says why", "[renew][hooks]") {
@@ -228,7 +277,7 @@ TEST_CASE("run_hook is not held by a background grandchild keeping the pipe open
 TEST_CASE("run_hook caps the output and still lets the hook finish", "[renew][hooks]") {
     HookResult r = run_sh("head -c 300000 /dev/zero | tr '\\0' a; echo end >&2");
     CHECK(r.ok());
-    CHECK(r.output.size() < acme::renew::k_hook_output_cap + 200);
+    CHECK(r.output.size() < acme::process::k_hook_output_cap + 200);
     CHECK(r.output.compare(0, 10, "aaaaaaaaaa") == 0);
     CHECK(r.output.find("output cut at 65536 bytes") != std::string::npos);
     CHECK(r.output.find("end") == std::string::npos);
@@ -258,15 +307,15 @@ TEST_CASE("run_hook feeds input on stdin, then end of file", "[renew][hooks]") {
     CHECK(r.output == "line 1\nline 2\nend\n");
     // A hook that does not read its input is not disturbed by it.
     CHECK(run_hook({"/bin/true"}, {}, 10s, "ignored\n").ok());
-    const std::string big(acme::renew::k_hook_input_cap + 1, 'x');
+    const std::string big(acme::process::k_hook_input_cap + 1, 'x');
     CHECK_THROWS_AS(run_hook({"/bin/cat"}, {}, 10s, big), acme::Error);
 }
 
 TEST_CASE("find_program looks in PATH like run_hook", "[renew][hooks]") {
-    CHECK(acme::renew::find_program("sh").filename() == "sh");
-    CHECK(acme::renew::find_program("/bin/sh") == "/bin/sh");
-    CHECK(acme::renew::find_program("no-such-program-acmectl").empty());
-    CHECK(acme::renew::find_program("/etc/passwd").empty()); // not executable
+    CHECK(acme::process::find_program("sh").filename() == "sh");
+    CHECK(acme::process::find_program("/bin/sh") == "/bin/sh");
+    CHECK(acme::process::find_program("no-such-program-acmectl").empty());
+    CHECK(acme::process::find_program("/etc/passwd").empty()); // not executable
 }
 
 TEST_CASE("run_hook puts the hook in its own process group", "[renew][hooks]") {

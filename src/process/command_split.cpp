@@ -1,10 +1,10 @@
-#include "renew/command_split.hpp"
+#include "process/command_split.hpp"
 
 #include "common/error.hpp"
 
 #include <utility>
 
-namespace acme::renew {
+namespace acme::process {
 
 namespace {
 
@@ -90,4 +90,4 @@ std::vector<std::string> split_command(const std::string& command) {
     return words;
 }
 
-} // namespace acme::renew
+} // namespace acme::process

@@ -1,8 +1,8 @@
-#include "renew/hook_runner.hpp"
+#include "process/runner.hpp"
 
 #include "common/error.hpp"
+#include "common/interrupt.hpp"
 #include "common/unique_fd.hpp"
-#include "renew/hook_dir.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -17,7 +17,7 @@
 #include <system_error>
 #include <unistd.h>
 
-namespace acme::renew {
+namespace acme::process {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -27,7 +27,8 @@ using std::chrono::milliseconds;
 
 namespace {
 
-// After a timeout, how long the group gets between SIGTERM and SIGKILL.
+// After a timeout or a signal to acmectl, how long the group gets between
+// SIGTERM and SIGKILL.
 constexpr auto k_term_grace = std::chrono::seconds(2);
 // After the hook exits, how long background processes it started may keep
 // its output open before their group is stopped (else `cmd &` in a hook
@@ -35,10 +36,6 @@ constexpr auto k_term_grace = std::chrono::seconds(2);
 constexpr auto k_drain_grace = milliseconds(500);
 // How often the supervisor checks for the child's exit while waiting.
 constexpr auto k_tick = milliseconds(20);
-// Used when the environment has no PATH: root's usual one, as sbin holds
-// the servers hooks reload.
-constexpr const char* k_default_path =
-    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 constexpr int k_exit_exec_failed = 127;
 // Longer timeouts are clamped so that now + timeout cannot overflow.
 constexpr auto k_max_timeout = std::chrono::hours(24 * 365);
@@ -63,18 +60,6 @@ Pipe make_pipe() {
 
 std::string_view key_of(std::string_view entry) {
     return entry.substr(0, entry.find('='));
-}
-
-// The current environ with extra_env replacing or adding variables.
-std::vector<std::string> merged_environment(const EnvList& extra_env) {
-    std::vector<std::string> env;
-    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry)
-        env.emplace_back(*entry);
-    for (const auto& [key, value] : extra_env) {
-        std::erase_if(env, [&key = key](const std::string& e) { return key_of(e) == key; });
-        env.push_back(key + "=" + value);
-    }
-    return env;
 }
 
 std::string path_variable(const std::vector<std::string>& env) {
@@ -172,8 +157,9 @@ bool try_next_candidate(int err) {
 class ExecPlan {
   public:
     ExecPlan(const std::vector<std::string>& argv, const EnvList& extra_env)
-        : m_args(argv), m_env(merged_environment(extra_env)),
-          m_candidates(exec_candidates(argv.front(), path_variable(m_env))) {
+        : m_args(argv), m_env(hook_environment(current_environment(), extra_env)),
+          m_candidates(exec_candidates(argv.front(), path_variable(m_env))),
+          m_umask(hook_umask()) {
         for (std::string& arg : m_args)
             m_argv.push_back(arg.data());
         m_argv.push_back(nullptr);
@@ -186,6 +172,7 @@ class ExecPlan {
 
     [[noreturn]] void exec_in_child(int in_fd, int out_fd, int status_fd) const {
         ::setpgid(0, 0);
+        ::umask(m_umask);
         reset_signals();
         status_fd = lift_fd(status_fd);
         out_fd = lift_fd(out_fd);
@@ -218,6 +205,7 @@ class ExecPlan {
     std::vector<std::string> m_args;
     std::vector<std::string> m_env;
     std::vector<std::string> m_candidates;
+    mode_t m_umask;
     std::vector<char*> m_argv;
     std::vector<char*> m_envp;
 };
@@ -263,8 +251,15 @@ class HookProcess {
         ::fcntl(m_out.get(), F_SETFL, ::fcntl(m_out.get(), F_GETFL) | O_NONBLOCK);
     }
 
+    // Throws Error(interrupted) after stopping the group when acmectl got a
+    // signal (and the caller is not cleaning up under a Shield).
     void run(Clock::time_point deadline, HookResult& result) {
-        pump_until(deadline, [this] { return finished() || drain_grace_over(); });
+        pump_until(deadline,
+                   [this] { return finished() || drain_grace_over() || interrupt::should_stop(); });
+        if (interrupt::should_stop() && !finished()) {
+            stop_group();
+            interrupt::throw_if_stopping();
+        }
         result.timed_out = !m_exited;
         bool lingering = m_exited && !finished();
         if (!finished())
@@ -427,6 +422,7 @@ HookResult run_hook(const std::vector<std::string>& argv, const EnvList& extra_e
     out.write.reset();
     status.write.reset();
 
+    interrupt::ChildGroup registered(pid); // a second Ctrl-C kills it
     HookResult result;
     if (std::optional<ExecFailure> failure = read_exec_failure(status.read.get())) {
         wait_blocking(pid);
@@ -440,12 +436,31 @@ HookResult run_hook(const std::vector<std::string>& argv, const EnvList& extra_e
     return result;
 }
 
+// Follows symlinks, as run-parts does.
+bool is_executable_file(const fs::path& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
+           ::access(path.c_str(), X_OK) == 0;
+}
+
+std::vector<std::string> shell_argv(const std::string& command) {
+    return {"/bin/sh", "-c", command};
+}
+
+void require_shell_command(const std::string& command) {
+    if (command.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw Error(ErrorKind::usage, "empty hook command");
+    for (unsigned char c : command)
+        if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+            throw Error(ErrorKind::usage, "the hook command holds a control character");
+}
+
 fs::path find_program(const std::string& program) {
     for (const std::string& candidate :
-         exec_candidates(program, path_variable(merged_environment({}))))
+         exec_candidates(program, path_variable(hook_environment(current_environment(), {}))))
         if (is_executable_file(candidate))
             return candidate;
     return {};
 }
 
-} // namespace acme::renew
+} // namespace acme::process

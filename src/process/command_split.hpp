@@ -1,10 +1,11 @@
-// Hook commands are written as one line, split into argv without a shell.
+// The --dns-hook PROGRAM line is split into argv without a shell: the
+// program gets its arguments (op, name, value) as separate words.
 #pragma once
 
 #include <string>
 #include <vector>
 
-namespace acme::renew {
+namespace acme::process {
 
 // Shell-like word splitting without a shell: whitespace separates words,
 // '...' is literal, "..." honours \" \\ \$ \` escapes, a backslash outside
@@ -13,4 +14,4 @@ namespace acme::renew {
 // backslash, or a command with no words.
 std::vector<std::string> split_command(const std::string& command);
 
-} // namespace acme::renew
+} // namespace acme::process

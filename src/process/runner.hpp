@@ -1,9 +1,10 @@
-// Running user hooks (DESIGN.md "Hooks"): no shell unless the user writes
-// `sh -c`, a timeout that kills the hook's whole process group, output
+// Running hooks and helper programs (DESIGN.md "Hooks"): execve of an argv
+// (hook strings go through shell_argv, as certbot runs them), a minimal
+// environment, a timeout that kills the child's whole process group, output
 // captured for the log.
 #pragma once
 
-#include "renew/hook_env.hpp"
+#include "process/environment.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -12,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-namespace acme::renew {
+namespace acme::process {
 
 // Output beyond this is read and dropped, so a chatty hook cannot fill memory
 // or block on a full pipe.
@@ -33,13 +34,15 @@ struct HookResult {
 // hook starts, so it must fit in the pipe's buffer.
 inline constexpr std::size_t k_hook_input_cap = 32 * 1024;
 
-// Runs argv[0] (searched in PATH when it has no '/') with the current
-// environment plus extra_env (which overrides), in its own process group;
+// Runs argv[0] (searched in PATH when it has no '/') with
+// hook_environment(acmectl's environment, extra_env), in its own process group;
 // stdin reads `input` (from /dev/null when it is empty). After `timeout` the
 // group gets SIGTERM, then SIGKILL 2 s later. The child is always reaped. A
 // failing hook is reported in the result; throws Error(usage) for an empty
-// argv or an input over k_hook_input_cap, and Error(hook) only when the
-// process cannot be created (pipe/fork failure).
+// argv or an input over k_hook_input_cap, Error(hook) only when the
+// process cannot be created (pipe/fork failure), and Error(interrupted),
+// after stopping the group the same way, when acmectl gets SIGINT, SIGTERM or
+// SIGHUP while the hook runs (unless under an interrupt::Shield).
 HookResult run_hook(const std::vector<std::string>& argv, const EnvList& extra_env,
                     std::chrono::milliseconds timeout, std::string_view input = {});
 
@@ -47,4 +50,16 @@ HookResult run_hook(const std::vector<std::string>& argv, const EnvList& extra_e
 // PATH's folders (or program itself when it has a '/'); "" when there is none.
 std::filesystem::path find_program(const std::string& program);
 
-} // namespace acme::renew
+// A regular file (symlinks followed) we may execute.
+bool is_executable_file(const std::filesystem::path& path);
+
+// How a hook given as one string runs, the way certbot runs it: by
+// `/bin/sh -c STRING`. Server data must reach it only through the
+// environment, never spliced into the string.
+std::vector<std::string> shell_argv(const std::string& command);
+
+// Throws Error(usage) for a hook string that could never run: blank, or
+// holding a NUL or another control character than tab and newline.
+void require_shell_command(const std::string& command);
+
+} // namespace acme::process
