@@ -39,10 +39,11 @@ for ((i = 1; i <= N; i++)); do
   expect_exit 0 etcdctl --endpoints="$ETCD_URL" get "/acme/certs/l$i/versions/3/cert" --print-value-only
   expect_eq "$OUT" "" "no third version of l$i"
 done
-# A held lock names its node: hold l1's lock as node "z", renew on node a.
+# A held lock names its node: hold l1's lock as node "z", renew on node a
+# (a lineage named on the command line and locked: 75, since main's #16).
 lease=$(etcdctl --endpoints="$ETCD_URL" lease grant 60 | awk '{print $2}')
 etcdctl --endpoints="$ETCD_URL" put /acme/locks/l1 z --lease="$lease" >/dev/null
-expect_exit 0 "$ACMECTL" renew --home "$TEST_TMP/a" --ca-bundle "$CA" --force "${S[@]}" \
+expect_exit 75 "$ACMECTL" renew --home "$TEST_TMP/a" --ca-bundle "$CA" --force "${S[@]}" \
   --node a --json --name l1
 expect_eq "$(json '.lineages[0].action')" locked "outcome with the lock held"
 expect_contains "$(json '.lineages[0].message')" "node z"
