@@ -50,6 +50,7 @@ std::string revoke_current(const GlobalOptions& g, const acme::store::Store& sto
     StderrLogger log(g);
     acme::ops::RevokeRequest request;
     request.lineage = plan.name;
+    request.lock_held = true; // run_delete took it with lock_for_delete
     auto transport = make_transport(g);
     acme::Client client(*transport, acme::ops::revoke_server(store, request), log);
     return acme::ops::revoke(store, client, request).cert.serial_hex;
