@@ -174,7 +174,8 @@ int run_check(const GlobalOptions& g, const CheckOptions& o) {
                                                       " is more than --warn-days " +
                                                       std::to_string(o.warn_days));
     }
-    acme::store::Store store(resolve_home(g));
+    const auto store_owner = open_store(g);
+    const acme::store::Store& store = *store_owner;
     acme::probe::Thresholds thresholds;
     thresholds.warn_days = o.warn_days;
     thresholds.crit_days = o.crit_days;

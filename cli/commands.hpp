@@ -14,6 +14,7 @@ Command setup_deploy_hook(CLI::App& app, const GlobalOptions& global);
 Command setup_revoke(CLI::App& app, const GlobalOptions& global);
 Command setup_check(CLI::App& app, const GlobalOptions& global);
 Command setup_expiry(CLI::App& app, const GlobalOptions& global);
+Command setup_store(CLI::App& app, const GlobalOptions& global);
 Command setup_list(CLI::App& app, const GlobalOptions& global);
 Command setup_delete(CLI::App& app, const GlobalOptions& global);
 Command setup_import(CLI::App& app, const GlobalOptions& global);

@@ -4,6 +4,7 @@
 #include "common/error.hpp"
 #include "common/time_format.hpp"
 #include "run_log.hpp"
+#include "store/open_store.hpp"
 #include "usage_hints.hpp"
 #include "value_sets.hpp"
 
@@ -13,6 +14,27 @@
 #include <unistd.h>
 
 namespace acmectl {
+
+namespace {
+
+void add_store_options(CLI::App& g, GlobalOptions& o) {
+    g.add_option("--store", o.store,
+                 "Shared store URL: etcd://HOST:PORT[,HOST:PORT...]/PREFIX or etcds://... "
+                 "(default: the file store in --home)")
+        ->envname("ACMECTL_STORE");
+    g.add_option("--node", o.node, "This node's name in etcd locks (default: the hostname)");
+    g.add_option("--store-key-file", o.store_key_file,
+                 "Fleet key file (0600) sealing private keys in etcd (store init-key)");
+    g.add_option("--store-ca", o.store_ca, "PEM roots trusted for etcds:// endpoints")
+        ->check(CLI::ExistingFile);
+    g.add_option("--store-cert", o.store_cert, "Client certificate (PEM) for etcds://")
+        ->check(CLI::ExistingFile);
+    g.add_option("--store-key", o.store_key, "Key of --store-cert (PEM)")->check(CLI::ExistingFile);
+    g.add_option("--store-credentials", o.store_credentials,
+                 "File (0600) holding etcd's USER:PASSWORD on one line");
+}
+
+} // namespace
 
 void add_global_options(CLI::App& app, GlobalOptions& o) {
     auto* g = app.add_option_group("Global options");
@@ -46,6 +68,7 @@ void add_global_options(CLI::App& app, GlobalOptions& o) {
     g->add_option("--log-format", o.log_format, "Format of $ACMECTL_HOME/log/acmectl.log")
         ->check(value_sets::one_of(value_sets::log_formats()))
         ->capture_default_str();
+    add_store_options(*g, o);
 }
 
 namespace {
@@ -90,6 +113,23 @@ std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& o,
     options.ca_bundle = o.ca_bundle.empty() ? ca_bundle : o.ca_bundle;
     options.insecure = o.insecure;
     return std::make_unique<acme::http::CurlClient>(options);
+}
+
+std::unique_ptr<acme::store::Store> open_store(const GlobalOptions& o, const std::string& url) {
+    acme::store::StoreOptions options;
+    options.url = url;
+    options.home = resolve_home(o);
+    options.node = o.node;
+    options.ca_file = o.store_ca;
+    options.cert_file = o.store_cert;
+    options.key_file = o.store_key;
+    options.credentials_file = o.store_credentials;
+    options.fleet_key_file = o.store_key_file;
+    return acme::store::open_store(options);
+}
+
+std::unique_ptr<acme::store::Store> open_store(const GlobalOptions& o) {
+    return open_store(o, o.store);
 }
 
 StderrLogger::StderrLogger(const GlobalOptions& o)

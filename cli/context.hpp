@@ -4,6 +4,7 @@
 
 #include "common/log.hpp"
 #include "http/curl_client.hpp"
+#include "store/store.hpp"
 
 #include <CLI/CLI.hpp>
 #include <chrono>
@@ -28,6 +29,14 @@ struct GlobalOptions {
     bool quiet = false;
     std::string log_format = "text";   // of $ACMECTL_HOME/log/acmectl.log
     std::vector<std::string> hook_env; // variables passed on to hooks besides the base
+    // The shared store (acmectl-store(1)); "" = the file store in home.
+    std::string store;
+    std::string node;              // this node's name in etcd locks (default hostname)
+    std::string store_ca;          // etcds://: roots for etcd's certificate
+    std::string store_cert;        // etcds://: client certificate
+    std::string store_key;         // etcds://: its key
+    std::string store_credentials; // USER:PASSWORD file, 0600
+    std::string store_key_file;    // fleet key sealing private keys in etcd
 };
 
 // A subcommand: its CLI11 node and what to run when it was chosen.
@@ -49,6 +58,11 @@ std::string resolve_server_url(const GlobalOptions& options);
 // acmectl.conf win), e.g. the bundle a lineage was issued with.
 std::unique_ptr<acme::http::CurlClient> make_transport(const GlobalOptions& options,
                                                        const std::string& ca_bundle = "");
+// The store the global options name (--store, else the file store in resolve_home).
+std::unique_ptr<acme::store::Store> open_store(const GlobalOptions& options);
+// The same for another store URL (store migrate --from/--to).
+std::unique_ptr<acme::store::Store> open_store(const GlobalOptions& options,
+                                               const std::string& url);
 
 // Progress on stderr: info unless -q, debug (with elapsed time) with -v.
 class StderrLogger : public acme::Logger {

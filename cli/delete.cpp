@@ -50,7 +50,7 @@ std::string revoke_current(const GlobalOptions& g, const acme::store::Store& sto
     StderrLogger log(g);
     acme::ops::RevokeRequest request;
     request.lineage = plan.name;
-    request.lock_held = true; // delete took it before asking
+    request.lock_held = true; // run_delete took it with lock_for_delete
     auto transport = make_transport(g);
     acme::Client client(*transport, acme::ops::revoke_server(store, request), log);
     return acme::ops::revoke(store, client, request).cert.serial_hex;
@@ -70,7 +70,8 @@ void print_deleted(const DeletePlan& p, const std::string& revoked) {
 }
 
 int run_delete(const GlobalOptions& g, const DeleteOptions& o) {
-    acme::store::Store store(resolve_home(g));
+    const auto store_owner = open_store(g);
+    const acme::store::Store& store = *store_owner;
     std::vector<DeletePlan> plans;
     for (const auto& name : o.names) {
         plans.push_back(acme::ops::plan_delete(store, name)); // every name checked first

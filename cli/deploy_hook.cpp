@@ -168,7 +168,8 @@ int run_deploy_hook(const GlobalOptions& g, const DeployHookOptions& o) {
     if (o.name.empty()) {
         throw CLI::RequiredError("a lineage name (NAME or --name NAME)");
     }
-    acme::store::Store store(resolve_home(g));
+    const auto store_owner = open_store(g);
+    const acme::store::Store& store = *store_owner;
     if (o.list) {
         return list_hooks(g, store, o.name);
     }

@@ -92,7 +92,8 @@ int run_import(const GlobalOptions& g, const ImportOptions& o) {
     if (!o.from_certbot) {
         throw CLI::ValidationError("say what to import from: --from-certbot [DIR]");
     }
-    acme::store::Store store(resolve_home(g));
+    const auto store_owner = open_store(g);
+    const acme::store::Store& store = *store_owner;
     const auto report = acme::ops::import_certbot(store, o.dir, o.apply);
     if (g.json) {
         print_json(to_json(report));

@@ -219,7 +219,8 @@ int run_issue(const GlobalOptions& g, const IssueOptions& o) {
     StderrLogger log(g);
     auto request = make_request(g, o);
     acme::ops::plan_names(request); // bad names fail before any network or store access
-    acme::store::Store store(resolve_home(g));
+    const auto store_owner = open_store(g);
+    const acme::store::Store& store = *store_owner;
     auto transport = make_transport(g);
     acme::Client client(*transport, request.server_url, log);
     auto session = open_account(store, client, request, o);

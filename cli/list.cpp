@@ -88,7 +88,8 @@ void print_one(const LineageListing& l) {
 }
 
 int run_list(const GlobalOptions& g, const ListOptions& o) {
-    acme::store::Store store(resolve_home(g));
+    const auto store_owner = open_store(g);
+    const acme::store::Store& store = *store_owner;
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     const auto all = acme::ops::list_lineages(store, o.names, now);
     if (g.json) {

@@ -61,6 +61,8 @@ int run(int argc, char** argv) {
                                     setup_revoke(app, global),
                                     setup_check(app, global),
                                     setup_expiry(app, global),
+                                    setup_store(app, global),
+
                                     setup_list(app, global),
                                     setup_delete(app, global),
                                     setup_import(app, global)};

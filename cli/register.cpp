@@ -140,7 +140,8 @@ int run_register(const GlobalOptions& g, const RegisterOptions& o) {
     request.agree_tos = o.agree_tos;
     request.key_type = *acme::crypto::parse_key_type(o.key_type);
     request.eab = eab_credentials(o);
-    acme::store::Store store(resolve_home(g));
+    const auto store_owner = open_store(g);
+    const acme::store::Store& store = *store_owner;
     auto transport = make_transport(g);
     acme::Client client(*transport, request.server_url, log);
     if (o.show || !o.update_email.empty() || o.rollover_key || o.deactivate) {

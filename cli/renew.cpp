@@ -133,7 +133,8 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
     request.hook_timeout = std::chrono::seconds(o.hook_timeout);
     request.verify_served = o.verify.verify;
     request.verify_wait = std::chrono::seconds(o.verify.wait);
-    acme::store::Store store(resolve_home(g));
+    const auto store_owner = open_store(g);
+    const acme::store::Store& store = *store_owner;
     random_sleep(o.random_sleep);
     auto summary = acme::ops::renew_lineages(
         store, request, [&g](const std::string& bundle) { return make_transport(g, bundle); }, log);

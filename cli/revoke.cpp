@@ -40,7 +40,8 @@ int run_revoke(const GlobalOptions& g, const RevokeOptions& o) {
     request.key_path = o.key;
     request.reason = *acme::parse_revocation_reason(o.reason);
     request.reason_name = o.reason;
-    acme::store::Store store(resolve_home(g));
+    const auto store_owner = open_store(g);
+    const acme::store::Store& store = *store_owner;
     if (o.name.empty()) {
         request.server_url = resolve_server_url(g);
     }

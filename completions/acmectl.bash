@@ -31,17 +31,18 @@ _acmectl_reply() { # COMPGEN-ARGS...: COMPREPLY from compgen ... -- "$cur"
 
 _acmectl_options() { # CMD: the flags CMD takes (global ones included)
     case $1 in
-        register) echo "-h --help -m --email --agree-tos --key-type --eab-kid --eab-hmac-key --eab-hmac-key-file --show --update-email --rollover-key --deactivate --yes --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        issue) echo "-h --help -d --domain --name --standalone --http-port --http-address --webroot --dns-hook --dns-rfc2136 --tsig-key --dns-rfc2136-zone --dns-wait --dns-resolver --alpn --tls-port --tls-address --manual --manual-dns --csr --key-type --reuse-key --preferred-chain --profile --force --timeout -m --email --agree-tos --deploy-hook --endpoint --endpoint-sni --key-group --keep-versions --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        renew) echo "-h --help --name --days --force --dry-run --parallel --random-sleep --pre-hook --post-hook --failure-hook --deploy-hook --run-deploy-hooks --hook-timeout --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        deploy-hook) echo "-h --help --name --add --remove --list --install-to --what --mode --owner --timeout --endpoint --endpoint-sni --remove-endpoint --clear-endpoints --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        revoke) echo "-h --help --name --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        check) echo "-h --help --name --warn-days --crit-days --online --format --served --timeout --allow-empty --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        expiry) echo "-h --help -f --file --cert --sni --connect-to --starttls --timeout --concurrency --warn-days --crit-days --format --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        list) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        delete) echo "-h --help -y --yes --revoke --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        import) echo "-h --help --from-certbot --apply --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
-        *) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format" ;;
+        register) echo "-h --help -m --email --agree-tos --key-type --eab-kid --eab-hmac-key --eab-hmac-key-file --show --update-email --rollover-key --deactivate --yes --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        issue) echo "-h --help -d --domain --name --standalone --http-port --http-address --webroot --dns-hook --dns-rfc2136 --tsig-key --dns-rfc2136-zone --dns-wait --dns-resolver --alpn --tls-port --tls-address --manual --manual-dns --csr --key-type --reuse-key --preferred-chain --profile --force --timeout -m --email --agree-tos --deploy-hook --endpoint --endpoint-sni --key-group --keep-versions --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        renew) echo "-h --help --name --days --force --dry-run --parallel --random-sleep --pre-hook --post-hook --failure-hook --deploy-hook --run-deploy-hooks --hook-timeout --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        deploy-hook) echo "-h --help --name --add --remove --list --install-to --what --mode --owner --timeout --endpoint --endpoint-sni --remove-endpoint --clear-endpoints --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        revoke) echo "-h --help --name --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        check) echo "-h --help --name --warn-days --crit-days --online --format --served --timeout --allow-empty --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        expiry) echo "-h --help -f --file --cert --sni --connect-to --starttls --timeout --concurrency --warn-days --crit-days --format --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        store) echo "-h --help --from --to --current-only --new-key-file --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        list) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        delete) echo "-h --help -y --yes --revoke --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        import) echo "-h --help --from-certbot --apply --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        *) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
     esac
 }
 
@@ -118,12 +119,22 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         expiry:--warn-days) COMPREPLY=() ;;
         expiry:--crit-days) COMPREPLY=() ;;
         expiry:--format) _acmectl_reply -W "text json prometheus nagios" ;;
+        store:--from) COMPREPLY=() ;;
+        store:--to) COMPREPLY=() ;;
+        store:--new-key-file) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         *:--home) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
         *:--server) _acmectl_reply -W "letsencrypt letsencrypt-staging zerossl google google-staging buypass buypass-staging" ;;
         *:--config) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         *:--ca-bundle) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         *:--hook-env) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         *:--log-format) _acmectl_reply -W "text json" ;;
+        *:--store) COMPREPLY=() ;;
+        *:--node) COMPREPLY=() ;;
+        *:--store-key-file) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
+        *:--store-ca) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
+        *:--store-cert) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
+        *:--store-key) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
+        *:--store-credentials) COMPREPLY=() ;;
         *) return 1 ;;
     esac
 }
@@ -152,7 +163,7 @@ _acmectl() {
     fi
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            --home | --server | --config | --ca-bundle | --hook-env | --log-format)
+            --home | --server | --config | --ca-bundle | --hook-env | --log-format | --store | --node | --store-key-file | --store-ca | --store-cert | --store-key | --store-credentials)
                 ((i++))
                 [[ ${COMP_WORDS[i]} == = ]] && ((i++))
                 ;;
@@ -168,7 +179,7 @@ _acmectl() {
     elif [[ $cur == -* ]]; then
         _acmectl_reply -W "$(_acmectl_options "$cmd")"
     elif [[ -z $cmd ]]; then
-        _acmectl_reply -W "register issue renew deploy-hook revoke check expiry list delete import"
+        _acmectl_reply -W "register issue renew deploy-hook revoke check expiry store list delete import"
     else
         _acmectl_positional "$cmd"
     fi

@@ -30,16 +30,17 @@ end
 complete -c acmectl -f
 
 # Subcommands
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a register -d 'Create or find the ACME account for a server'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a issue -d 'Obtain a certificate and store it as a lineage'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a renew -d 'Renew the lineages that are due'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a deploy-hook -d 'Run a lineage\'s deploy hooks now, or add, remove and list them'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a revoke -d 'Revoke a lineage\'s certificate or a certificate file'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a check -d 'Check the local store\'s lineages (for monitoring)'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a expiry -d 'Probe TLS servers (or read certificate files) and report when certificates expire; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a list -d 'List the lineages with their names, expiry, due time and the paths to use'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a delete -d 'Remove lineages from the store (config, versions, state, lock file)'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry list delete import' -a import -d 'Bring certbot\'s accounts, certificates and hooks over (a dry run unless --apply)'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a register -d 'Create or find the ACME account for a server'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a issue -d 'Obtain a certificate and store it as a lineage'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a renew -d 'Renew the lineages that are due'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a deploy-hook -d 'Run a lineage\'s deploy hooks now, or add, remove and list them'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a revoke -d 'Revoke a lineage\'s certificate or a certificate file'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a check -d 'Check the local store\'s lineages (for monitoring)'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a expiry -d 'Probe TLS servers (or read certificate files) and report when certificates expire; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a store -d 'The shared certificate store (etcd) of a fleet'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a list -d 'List the lineages with their names, expiry, due time and the paths to use'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a delete -d 'Remove lineages from the store (config, versions, state, lock file)'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a import -d 'Bring certbot\'s accounts, certificates and hooks over (a dry run unless --apply)'
 
 # Global options: before or after the subcommand
 complete -c acmectl -s h -l help -d 'Print this help message and exit'
@@ -54,6 +55,13 @@ complete -c acmectl -s v -l verbose -d 'More progress detail, with timings (repe
 complete -c acmectl -s q -l quiet -d 'Print errors only'
 complete -c acmectl -l hook-env -r -F -d 'Pass this variable of acmectl\'s environment on to hooks (repeatable); they get only PATH, HOME, LANG, LC_*, TZ and their documented variables otherwise'
 complete -c acmectl -l log-format -x -a 'text json' -d 'Format of $ACMECTL_HOME/log/acmectl.log'
+complete -c acmectl -l store -x -d 'Shared store URL: etcd://HOST:PORT[,HOST:PORT...]/PREFIX or etcds://... (default: the file store in --home)'
+complete -c acmectl -l node -x -d 'This node\'s name in etcd locks (default: the hostname)'
+complete -c acmectl -l store-key-file -r -F -d 'Fleet key file (0600) sealing private keys in etcd (store init-key)'
+complete -c acmectl -l store-ca -r -F -d 'PEM roots trusted for etcds:// endpoints'
+complete -c acmectl -l store-cert -r -F -d 'Client certificate (PEM) for etcds://'
+complete -c acmectl -l store-key -r -F -d 'Key of --store-cert (PEM)'
+complete -c acmectl -l store-credentials -x -d 'File (0600) holding etcd\'s USER:PASSWORD on one line'
 
 # register
 complete -c acmectl -n '__fish_seen_subcommand_from register' -s m -l email -x -d 'Contact e-mail address (repeatable)'
@@ -164,6 +172,12 @@ complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l concurrency -x -d
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l warn-days -x -d 'WARNING when fewer days are left'
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l crit-days -x -d 'CRITICAL when fewer days are left'
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l format -x -a 'text json prometheus nagios' -d 'Output: a table, JSON lines (as --json), Prometheus text format or one Nagios plugin line'
+
+# store
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l from -x -d 'migrate: source store, a folder or etcd[s]://...'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l to -x -d 'migrate: destination store, a folder or etcd[s]://...'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l current-only -d 'migrate: copy each lineage\'s current version only'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l new-key-file -r -F -d 'rekey: the new fleet key file'
 
 # list
 complete -c acmectl -n '__fish_seen_subcommand_from list' -a '(__acmectl_lineages)' -d 'Lineages to list (default: all)'

@@ -227,6 +227,10 @@ void CurlClient::Impl::apply_common_options(const std::string& url, const Slist&
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     }
+    if (!options.client_cert.empty())
+        curl_easy_setopt(h, CURLOPT_SSLCERT, options.client_cert.c_str());
+    if (!options.client_key.empty())
+        curl_easy_setopt(h, CURLOPT_SSLKEY, options.client_key.c_str());
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &Impl::on_body);
@@ -330,6 +334,12 @@ Response CurlClient::post(const std::string& url, const std::string& body,
     Slist headers(curl_slist_append(nullptr, ("Content-Type: " + content_type).c_str()));
     if (!headers)
         throw std::bad_alloc();
+    for (const auto& line : m_impl->options.extra_headers) {
+        if (line.find_first_of("\r\n") != std::string::npos)
+            throw Error(ErrorKind::usage, "invalid header for " + url);
+        if (!curl_slist_append(headers.get(), line.c_str()))
+            throw std::bad_alloc();
+    }
     m_impl->apply_common_options(url, headers);
     CURL* h = m_impl->handle.get();
     curl_easy_setopt(h, CURLOPT_POST, 1L);

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "http/transport.hpp"
 
@@ -18,6 +19,9 @@ struct ClientOptions {
     std::chrono::milliseconds total_timeout{30'000}; // per request
     std::size_t max_body = 1 << 20;                  // bytes; larger bodies throw
     std::string user_agent;                          // default "acmectl/<version>"
+    std::string client_cert;                         // PEM client certificate; "" = none
+    std::string client_key;                          // its PEM private key
+    std::vector<std::string> extra_headers;          // "Name: value", sent with every POST
 };
 
 class CurlClient : public Transport {

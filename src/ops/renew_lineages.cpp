@@ -150,7 +150,9 @@ void lock_and_issue(LineagePlan& plan, const store::Store& store, const RenewReq
     auto lock = store.try_lock(plan.name);
     if (!lock) {
         plan.report.outcome = Outcome::locked;
-        plan.report.message = "another acmectl is renewing it";
+        const auto holder = store.lock_holder(plan.name); // etcd names the node
+        plan.report.message =
+            holder ? "node " + *holder + " is renewing it" : "another acmectl is renewing it";
         return;
     }
     // Another run may have renewed it between our plan and our lock.

@@ -64,8 +64,9 @@ RevokeResult revoke(const store::Store& store, Client& client, const RevokeReque
     std::unique_ptr<store::Lock> lock;
     if (!request.lineage.empty()) {
         revoke_server(store, request); // an unknown lineage fails before a lock file exists
-        lock = request.lock_held ? nullptr : store.try_lock(request.lineage);
-        if (!lock && !request.lock_held) {
+        if (!request.lock_held)
+            lock = store.try_lock(request.lineage);
+        if (!request.lock_held && !lock) {
             throw Error(ErrorKind::conflict,
                         "lineage " + request.lineage + " is locked by another acmectl");
         }

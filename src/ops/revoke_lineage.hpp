@@ -19,7 +19,9 @@ struct RevokeRequest {
     std::string key_path;   // sign with this certificate key instead of the account
     RevocationReason reason = RevocationReason::unspecified;
     std::string reason_name = "unspecified";
-    bool lock_held = false; // the caller holds the lineage's lock (delete --revoke)
+    // The caller holds the lineage's lock already (delete --revoke): a
+    // second try_lock would find it taken, by ourselves.
+    bool lock_held = false;
 };
 
 struct RevokeResult {

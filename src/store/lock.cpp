@@ -3,7 +3,7 @@
 // away by themselves when a holder dies.
 #include "store/atomic_file.hpp"
 #include "store/posix_file.hpp"
-#include "store/store.hpp"
+#include "store/file_store.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -13,7 +13,7 @@
 
 namespace acme::store {
 
-Lock::~Lock() {
+FileLock::~FileLock() {
     if (m_fd >= 0) {
         ::flock(m_fd, LOCK_UN);
         ::close(m_fd);
@@ -33,7 +33,7 @@ bool still_linked(int fd, const fs::path& path) {
 
 } // namespace
 
-std::unique_ptr<Lock> Store::try_lock(const std::string& name) const {
+std::unique_ptr<Lock> FileStore::try_lock(const std::string& name) const {
     check_lineage_name(name);
     fs::path dir = m_home / "locks";
     make_dirs(dir, 0755);
@@ -51,12 +51,12 @@ std::unique_ptr<Lock> Store::try_lock(const std::string& name) const {
                 detail::throw_io("lock", path, errno);
         }
         if (still_linked(fd.get(), path))
-            return std::make_unique<Lock>(fd.release());
+            return std::make_unique<FileLock>(fd.release());
     }
     return nullptr; // removed under us again and again: someone else is busy with it
 }
 
-void Store::release_lock(const std::string& name, std::unique_ptr<Lock> lock) const {
+void FileStore::release_lock(const std::string& name, std::unique_ptr<Lock> lock) const {
     // Unlinked while still held: a process waiting for it notices (still_linked).
     if (lock && !lineage_exists(name)) {
         std::error_code ec;
@@ -64,7 +64,7 @@ void Store::release_lock(const std::string& name, std::unique_ptr<Lock> lock) co
     }
 }
 
-void Store::remove_lineage(const std::string& name) const {
+void FileStore::remove_lineage(const std::string& name) const {
     const fs::path dir = lineage_dir(name);
     const fs::path doomed =
         dir.parent_path() / ("." + name + ".deleted." + std::to_string(::getpid()));

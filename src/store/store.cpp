@@ -1,6 +1,6 @@
 // Accounts, lineage names, config and state of the file store. Versions and
 // current live in versions.cpp, locks in lock.cpp.
-#include "store/store.hpp"
+#include "store/file_store.hpp"
 
 #include "common/error.hpp"
 #include "store/atomic_file.hpp"
@@ -170,16 +170,18 @@ LineageFileAccess lineage_file_access(const fs::path& config_path) {
 
 } // namespace
 
-Store::Store(fs::path home) : m_home(std::move(home)) {}
+std::string account_folder(const std::string& server_url) { return server_folder(server_url); }
+
+FileStore::FileStore(fs::path home) : m_home(std::move(home)) {}
 
 // ---- accounts ---------------------------------------------------------------
 
-fs::path Store::account_dir(const std::string& server_url, const std::string& name) const {
+fs::path FileStore::account_dir(const std::string& server_url, const std::string& name) const {
     check_name("account name", name);
     return m_home / "accounts" / server_folder(server_url) / name;
 }
 
-std::optional<StoredAccount> Store::load_account(const std::string& server_url,
+std::optional<StoredAccount> FileStore::load_account(const std::string& server_url,
                                                  const std::string& name) const {
     fs::path dir = account_dir(server_url, name);
     std::optional<std::string> key = detail::read_file_if_exists(dir / "key.pem");
@@ -203,7 +205,7 @@ fs::path make_account_dir(const fs::path& home, const fs::path& dir) {
 
 } // namespace
 
-void Store::save_account_key(const std::string& server_url, const std::string& name,
+void FileStore::save_account_key(const std::string& server_url, const std::string& name,
                              const std::string& key_pem) const {
     fs::path key = make_account_dir(m_home, account_dir(server_url, name)) / "key.pem";
     if (detail::write_file_exclusive(key, key_pem, 0600))
@@ -215,13 +217,13 @@ void Store::save_account_key(const std::string& server_url, const std::string& n
                     "refusing to overwrite the different account key in " + key.string());
 }
 
-void Store::stage_account_key(const std::string& server_url, const std::string& name,
+void FileStore::stage_account_key(const std::string& server_url, const std::string& name,
                               const std::string& key_pem) const {
     fs::path dir = make_account_dir(m_home, account_dir(server_url, name));
     write_file_atomic(dir / "key.pem.next", key_pem, 0600);
 }
 
-void Store::commit_account_key(const std::string& server_url, const std::string& name) const {
+void FileStore::commit_account_key(const std::string& server_url, const std::string& name) const {
     fs::path dir = account_dir(server_url, name);
     if (::rename((dir / "key.pem.next").c_str(), (dir / "key.pem").c_str()) != 0) {
         throw Error(ErrorKind::io, "cannot replace " + (dir / "key.pem").string() + ": " +
@@ -230,13 +232,13 @@ void Store::commit_account_key(const std::string& server_url, const std::string&
     sync_dir(dir);
 }
 
-void Store::discard_account_key(const std::string& server_url, const std::string& name) const {
+void FileStore::discard_account_key(const std::string& server_url, const std::string& name) const {
     std::error_code ec;
     fs::remove(account_dir(server_url, name) / "key.pem.next", ec);
 }
 
-fs::path Store::retire_account(const std::string& server_url, const std::string& name,
-                               const std::string& suffix) const {
+fs::path FileStore::retire_account(const std::string& server_url, const std::string& name,
+                                   const std::string& suffix) const {
     const fs::path dir = account_dir(server_url, name);
     fs::path target = dir.parent_path() / (name + "." + suffix);
     std::error_code ec;
@@ -251,10 +253,26 @@ fs::path Store::retire_account(const std::string& server_url, const std::string&
     return target;
 }
 
-void Store::save_account(const std::string& server_url, const std::string& name,
+void FileStore::save_account(const std::string& server_url, const std::string& name,
                          const nlohmann::json& account) const {
     fs::path dir = make_account_dir(m_home, account_dir(server_url, name));
     write_json(dir / "account.json", account);
+}
+
+std::vector<std::pair<std::string, std::string>> FileStore::list_accounts() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const std::string& server : detail::list_dir(m_home / "accounts")) {
+        if (!is_safe_name(server))
+            continue;
+        for (const std::string& name : detail::list_dir(m_home / "accounts" / server)) {
+            std::error_code ec;
+            if (is_safe_name(name) &&
+                fs::is_regular_file(m_home / "accounts" / server / name / "key.pem", ec))
+                out.emplace_back(server, name);
+        }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 // ---- lineages ---------------------------------------------------------------
@@ -263,17 +281,21 @@ void Store::check_lineage_name(const std::string& name) {
     check_name("lineage name", name);
 }
 
-fs::path Store::lineage_dir(const std::string& name) const {
+std::optional<std::string> Store::lock_holder(const std::string& /*name*/) const {
+    return std::nullopt; // a flock does not say who holds it
+}
+
+fs::path FileStore::lineage_dir(const std::string& name) const {
     check_lineage_name(name);
     return m_home / "certs" / name;
 }
 
-bool Store::lineage_exists(const std::string& name) const {
+bool FileStore::lineage_exists(const std::string& name) const {
     std::error_code ec;
     return fs::is_regular_file(lineage_dir(name) / "config.json", ec);
 }
 
-std::vector<std::string> Store::list_lineages() const {
+std::vector<std::string> FileStore::list_lineages() const {
     std::vector<std::string> names;
     for (std::string& name : detail::list_dir(m_home / "certs")) {
         // Skips hidden and foreign entries rather than failing on them.
@@ -284,7 +306,7 @@ std::vector<std::string> Store::list_lineages() const {
     return names;
 }
 
-nlohmann::json Store::read_config(const std::string& name) const {
+nlohmann::json FileStore::read_config(const std::string& name) const {
     fs::path path = lineage_dir(name) / "config.json";
     std::optional<std::string> text = detail::read_file_if_exists(path);
     if (!text)
@@ -292,20 +314,20 @@ nlohmann::json Store::read_config(const std::string& name) const {
     return parse_object(*text, path);
 }
 
-void Store::write_config(const std::string& name, const nlohmann::json& config) const {
+void FileStore::write_config(const std::string& name, const nlohmann::json& config) const {
     fs::path dir = lineage_dir(name);
     make_dirs(dir, 0755);
     const LineageFileAccess access = lineage_file_access(config);
     write_json(dir / "config.json", config, access.mode, access.group);
 }
 
-nlohmann::json Store::read_state(const std::string& name) const {
+nlohmann::json FileStore::read_state(const std::string& name) const {
     fs::path path = lineage_dir(name) / "state.json";
     std::optional<std::string> text = detail::read_file_if_exists(path);
     return text ? parse_object(*text, path) : json::object();
 }
 
-void Store::write_state(const std::string& name, const nlohmann::json& state) const {
+void FileStore::write_state(const std::string& name, const nlohmann::json& state) const {
     fs::path dir = lineage_dir(name);
     make_dirs(dir, 0755);
     const LineageFileAccess access = lineage_file_access(dir / "config.json");

@@ -1,5 +1,8 @@
-// The file store of DESIGN.md ("The store"): accounts, lineages, versions,
-// the current symlink, state and locks under one home folder.
+// The store interface of DESIGN.md ("The store interface, and fleets on
+// etcd"): accounts, lineage config/state/list, complete versions made current
+// atomically, pruning, and a per-lineage lock. FileStore (file_store.hpp) is
+// the embedded default; EtcdStore (etcd/etcd_store.hpp) the fleet backend;
+// open_store (open_store.hpp) picks one from a URL.
 #pragma once
 
 #include <filesystem>
@@ -8,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <utility>
 #include <vector>
 
 namespace acme::store {
@@ -26,89 +30,125 @@ struct VersionFiles {
     std::string privkey;   // PEM; empty when the CSR came from outside
 };
 
-// Held while it lives; released (flock LOCK_UN + close) on destruction.
+// A held lineage lock; released when destroyed.
 class Lock {
   public:
-    explicit Lock(int fd) : m_fd(fd) {}
-    ~Lock();
+    Lock() = default;
+    virtual ~Lock() = default;
     Lock(const Lock&) = delete;
     Lock& operator=(const Lock&) = delete;
-
-  private:
-    int m_fd;
+    // True once the lock can no longer be trusted (an etcd lease that expired):
+    // the holder must stop before writing.
+    virtual bool lost() const { return false; }
 };
+
+// The folder name of an ACME server in both layouts: host, "_port" unless it
+// is the scheme's default. Throws Error(usage) for a malformed URL.
+std::string account_folder(const std::string& server_url);
 
 class Store {
   public:
-    explicit Store(fs::path home);
-    const fs::path& home() const { return m_home; }
+    Store() = default;
+    virtual ~Store() = default;
+    Store(const Store&) = delete;
+    Store& operator=(const Store&) = delete;
 
-    // accounts/<host[_port]>/<name>/ for a directory URL such as
-    // https://acme-v02.api.letsencrypt.org/directory.
-    fs::path account_dir(const std::string& server_url, const std::string& name) const;
-    std::optional<StoredAccount> load_account(const std::string& server_url,
-                                              const std::string& name) const;
-    // key.pem is written 0600 (only when it does not exist yet), before anything
-    // else, so a key that the CA may know is never lost.
-    void save_account_key(const std::string& server_url, const std::string& name,
-                          const std::string& key_pem) const;
-    void save_account(const std::string& server_url, const std::string& name,
-                      const nlohmann::json& account) const;
-    // Key rollover in two steps, so the key the CA knows is on disk at every
-    // moment: key.pem.next (0600) before asking the CA, renamed over key.pem
-    // once it accepted; discarded when it refused.
-    void stage_account_key(const std::string& server_url, const std::string& name,
-                           const std::string& key_pem) const;
-    void commit_account_key(const std::string& server_url, const std::string& name) const;
-    void discard_account_key(const std::string& server_url, const std::string& name) const;
-    // Moves a (deactivated) account's folder aside, to <name>.<suffix>[.N]
-    // next to it, with one rename(2), so that the name is free for a new
-    // account and the old key stays on disk. Returns the new folder.
-    fs::path retire_account(const std::string& server_url, const std::string& name,
-                            const std::string& suffix) const;
+    // The node's local folder: hooks/, log/, acmectl.conf and the files that
+    // the path methods below name. For the file store it is the store itself.
+    virtual const fs::path& home() const = 0;
+    // What to call the store in messages: its folder or its URL.
+    virtual std::string describe() const = 0;
 
+    // ---- accounts, per ACME directory URL and account name ----
+    // Local folder of an account (the file store's accounts/<host>/<name>/).
+    virtual fs::path account_dir(const std::string& server_url, const std::string& name) const = 0;
+    virtual std::optional<StoredAccount> load_account(const std::string& server_url,
+                                                      const std::string& name) const = 0;
+    // Written before anything else and never replaced by a different key, so
+    // a key that the CA may know is never lost. Throws Error(io) on a clash.
+    virtual void save_account_key(const std::string& server_url, const std::string& name,
+                                  const std::string& key_pem) const = 0;
+    virtual void save_account(const std::string& server_url, const std::string& name,
+                              const nlohmann::json& account) const = 0;
+    // Key rollover in two steps, so the key the CA knows is stored at every
+    // moment: staged before asking the CA, committed once it accepted;
+    // discarded when it refused.
+    virtual void stage_account_key(const std::string& server_url, const std::string& name,
+                                   const std::string& key_pem) const = 0;
+    virtual void commit_account_key(const std::string& server_url,
+                                    const std::string& name) const = 0;
+    virtual void discard_account_key(const std::string& server_url,
+                                     const std::string& name) const = 0;
+    // Moves a (deactivated) account aside, to <name>.<suffix>[.N] next to it,
+    // in one step (a rename(2); one etcd transaction), so that the name is free
+    // for a new account and the old key stays stored. Returns where it went:
+    // the file store's folder, the etcd store's key prefix.
+    virtual fs::path retire_account(const std::string& server_url, const std::string& name,
+                                    const std::string& suffix) const = 0;
+
+    // Every stored account as {server folder, account name}, sorted. The
+    // folder round-trips as the server URL "https://<folder>/" (store migrate).
+    virtual std::vector<std::pair<std::string, std::string>> list_accounts() const = 0;
+
+    // ---- lineages ----
     // Lineage names are one safe path component: [A-Za-z0-9._-], no leading '.',
     // at most 255 bytes. Throws Error(usage) otherwise.
     static void check_lineage_name(const std::string& name);
-    fs::path lineage_dir(const std::string& name) const;
-    bool lineage_exists(const std::string& name) const;
-    std::vector<std::string> list_lineages() const; // sorted
+    virtual bool lineage_exists(const std::string& name) const = 0;
+    virtual std::vector<std::string> list_lineages() const = 0; // sorted
     // Throws Error(config) when missing or not JSON.
-    nlohmann::json read_config(const std::string& name) const;
-    void write_config(const std::string& name, const nlohmann::json& config) const;
-    // state.json, or an empty object when there is none yet.
-    nlohmann::json read_state(const std::string& name) const;
-    void write_state(const std::string& name, const nlohmann::json& state) const;
+    virtual nlohmann::json read_config(const std::string& name) const = 0;
+    virtual void write_config(const std::string& name, const nlohmann::json& config) const = 0;
+    // The lineage's state, or an empty object when there is none yet.
+    virtual nlohmann::json read_state(const std::string& name) const = 0;
+    virtual void write_state(const std::string& name, const nlohmann::json& state) const = 0;
 
-    // Writes versions/<n>/ completely (privkey with key_mode and, unless
-    // k_keep_group, key_group from its first byte; others 0644) and returns n
-    // (one more than the highest existing). current is not touched.
-    int write_version(const std::string& name, const VersionFiles& files, mode_t key_mode = 0600,
-                      gid_t key_group = static_cast<gid_t>(-1)) const;
-    // Points current at versions/<n> with one rename(2) of a symlink.
-    void activate_version(const std::string& name, int version) const;
-    std::optional<int> current_version(const std::string& name) const;
-    fs::path current_dir(const std::string& name) const; // <lineage>/current
-    fs::path version_dir(const std::string& name, int version) const;
-    std::vector<int> versions(const std::string& name) const; // ascending
+    // ---- versions ----
+    // Prepares version n (one more than the highest existing) completely and
+    // returns n; current is not touched. privkey gets key_mode and, unless
+    // k_keep_group, key_group wherever it is written as a local file. The
+    // etcd store writes it together with current in activate_version.
+    virtual int write_version(const std::string& name, const VersionFiles& files,
+                              mode_t key_mode = 0600,
+                              gid_t key_group = static_cast<gid_t>(-1)) const = 0;
+    // Stores version n under that number unless it exists (versions never
+    // change once written); current is not touched (store migrate).
+    virtual void import_version(const std::string& name, int version,
+                                const VersionFiles& files) const = 0;
+    // Makes version n current in one atomic step (a symlink rename; one etcd
+    // transaction). Throws Error(usage) for an unknown version.
+    virtual void activate_version(const std::string& name, int version) const = 0;
+    virtual std::optional<int> current_version(const std::string& name) const = 0;
+    virtual std::vector<int> versions(const std::string& name) const = 0; // ascending
+    // The files of one version; throws Error(config) when it does not exist.
+    virtual VersionFiles read_version(const std::string& name, int version) const = 0;
+    // Local folders holding current and version n as files (cert.pem, ...),
+    // for hooks, install steps and readers of PEM files. The etcd store
+    // answers from a local copy it brings up to date first.
+    virtual fs::path lineage_dir(const std::string& name) const = 0;
+    virtual fs::path current_dir(const std::string& name) const = 0;
+    virtual fs::path version_dir(const std::string& name, int version) const = 0;
     // Removes the oldest versions beyond the `keep` newest, but only versions
     // older than current (none when there is no current), and leftovers of
     // crashed writes. A reader inside a kept version is never disturbed.
-    void prune_versions(const std::string& name, int keep) const;
+    virtual void prune_versions(const std::string& name, int keep) const = 0;
 
-    // Removes the lineage (config, state, versions, current) and its lock
-    // file; the caller holds the lineage's lock. The folder is first renamed
-    // to a hidden name, so readers never see half a lineage. Throws Error(io).
-    void remove_lineage(const std::string& name) const;
+    // Removes the lineage (config, state, versions, current) and its lock;
+    // the caller holds the lineage's lock. Readers never see half a lineage
+    // (a rename to a hidden folder first; one etcd transaction). Throws
+    // Error(io), or Error(conflict) when the etcd lock was lost meanwhile.
+    virtual void remove_lineage(const std::string& name) const = 0;
 
-    // flock on locks/<name>.lock; nullopt when another process holds it.
-    std::unique_ptr<Lock> try_lock(const std::string& name) const;
-    // Releases a lock from try_lock; its file is removed when the lineage does
-    // not exist (a failed or dry-run first issue leaves nothing behind).
-    void release_lock(const std::string& name, std::unique_ptr<Lock> lock) const;
-
-  private:
-    fs::path m_home;
+    // ---- the per-lineage lock ----
+    // nullptr when another process or node holds it.
+    virtual std::unique_ptr<Lock> try_lock(const std::string& name) const = 0;
+    // Releases a lock from try_lock. The file store also removes the lock
+    // file when the lineage does not exist (a failed or dry-run first issue
+    // leaves nothing behind); the etcd store revokes the lease, which takes
+    // the lock key with it.
+    virtual void release_lock(const std::string& name, std::unique_ptr<Lock> lock) const = 0;
+    // Who holds the lock (a node name), when the backend knows; nullopt otherwise.
+    virtual std::optional<std::string> lock_holder(const std::string& name) const;
 };
 
 } // namespace acme::store

@@ -4,7 +4,7 @@
 #include "common/error.hpp"
 #include "store/atomic_file.hpp"
 #include "store/posix_file.hpp"
-#include "store/store.hpp"
+#include "store/file_store.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -105,13 +105,13 @@ bool remove_stale_temps(const fs::path& dir, std::optional<long> (*writer)(std::
 
 } // namespace
 
-fs::path Store::current_dir(const std::string& name) const { return lineage_dir(name) / "current"; }
+fs::path FileStore::current_dir(const std::string& name) const { return lineage_dir(name) / "current"; }
 
-fs::path Store::version_dir(const std::string& name, int version) const {
+fs::path FileStore::version_dir(const std::string& name, int version) const {
     return lineage_dir(name) / "versions" / std::to_string(version);
 }
 
-std::vector<int> Store::versions(const std::string& name) const {
+std::vector<int> FileStore::versions(const std::string& name) const {
     fs::path dir = lineage_dir(name) / "versions";
     std::vector<int> found;
     for (const std::string& entry : detail::list_dir(dir)) {
@@ -124,7 +124,7 @@ std::vector<int> Store::versions(const std::string& name) const {
     return found;
 }
 
-int Store::write_version(const std::string& name, const VersionFiles& files, mode_t key_mode,
+int FileStore::write_version(const std::string& name, const VersionFiles& files, mode_t key_mode,
                          gid_t key_group) const {
     fs::path dir = lineage_dir(name) / "versions";
     make_dirs(dir, 0755);
@@ -146,7 +146,46 @@ int Store::write_version(const std::string& name, const VersionFiles& files, mod
     return n;
 }
 
-void Store::activate_version(const std::string& name, int version) const {
+void FileStore::install_version(const std::string& name, int version, const VersionFiles& files,
+                                mode_t key_mode) const {
+    fs::path dir = lineage_dir(name) / "versions";
+    make_dirs(dir, 0755);
+    std::error_code ec;
+    if (fs::is_directory(version_dir(name, version), ec))
+        return;
+    fs::path temp = dir / (std::string(k_temp_prefix) + std::to_string(version) + "-" +
+                           std::to_string(::getpid()));
+    detail::remove_tree(temp);
+    detail::make_dir(temp, 0755);
+    try {
+        write_version_files(temp, files, key_mode, k_keep_group);
+        fs::path target = version_dir(name, version);
+        if (::rename(temp.c_str(), target.c_str()) != 0 && errno != EEXIST && errno != ENOTEMPTY)
+            detail::throw_io("create", target, errno);
+        detail::remove_tree(temp); // another process installed the same version first
+        sync_dir(dir);
+    } catch (...) {
+        std::error_code ignored;
+        fs::remove_all(temp, ignored);
+        throw;
+    }
+}
+
+VersionFiles FileStore::read_version(const std::string& name, int version) const {
+    fs::path dir = version_dir(name, version);
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw Error(ErrorKind::config,
+                    "lineage " + name + " has no version " + std::to_string(version));
+    VersionFiles files;
+    files.cert = read_file(dir / "cert.pem", 1 << 20);
+    files.chain = read_file(dir / "chain.pem", 1 << 20);
+    files.fullchain = read_file(dir / "fullchain.pem", 1 << 20);
+    files.privkey = detail::read_file_if_exists(dir / "privkey.pem", 1 << 20).value_or("");
+    return files;
+}
+
+void FileStore::activate_version(const std::string& name, int version) const {
     fs::path lineage = lineage_dir(name);
     std::error_code ec;
     if (!fs::is_directory(version_dir(name, version), ec))
@@ -167,7 +206,7 @@ void Store::activate_version(const std::string& name, int version) const {
     sync_dir(lineage);
 }
 
-std::optional<int> Store::current_version(const std::string& name) const {
+std::optional<int> FileStore::current_version(const std::string& name) const {
     fs::path link = current_dir(name);
     std::error_code ec;
     fs::path target = fs::read_symlink(link, ec);
@@ -184,7 +223,7 @@ std::optional<int> Store::current_version(const std::string& name) const {
 
 // Only versions older than current go: current is what readers use, and a
 // newer one may be a version being written or one an operator rolled back from.
-void Store::prune_versions(const std::string& name, int keep) const {
+void FileStore::prune_versions(const std::string& name, int keep) const {
     std::vector<int> all = versions(name);
     std::optional<int> current = current_version(name);
     std::size_t kept = static_cast<std::size_t>(std::max(keep, 0));

@@ -1,5 +1,6 @@
 // check --online's renewalInfo part against a scripted CA (Debian's Pebble
 // has no ARI, so this is where it is tested).
+#include "store/file_store.hpp"
 #include "fake_transport.hpp"
 #include "ops/check_online.hpp"
 #include "shell_helpers.hpp"
@@ -17,7 +18,7 @@ namespace {
 // the renewalInfo part is what these cases look at.
 ops::LineageHealth check(const std::string& renewal_info_body, sys_seconds now) {
     test::TempDir dir;
-    store::Store store(dir.path() / "home");
+    store::FileStore store(dir.path() / "home");
     auto [cert, key] = test::openssl_cert(dir, "ari.test", 90, "0x1234");
     store.activate_version("ari", store.write_version("ari", {cert, cert, cert, key}));
     store.write_config("ari", {{"name", "ari"},
@@ -105,7 +106,7 @@ struct RecordingTransport : test::FakeTransport {
 ops::LineageHealth check_with_crl(test::Pki& pki, const std::string& crl,
                                   std::vector<std::string>* urls) {
     test::TempDir dir;
-    store::Store store(dir.path() / "home");
+    store::FileStore store(dir.path() / "home");
     store.activate_version("crl",
                            store.write_version("crl", {pki.leaf_pem, pki.ca_pem,
                                                        pki.leaf_pem + pki.ca_pem, pki.leaf_key}));

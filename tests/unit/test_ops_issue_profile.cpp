@@ -1,4 +1,5 @@
 // issue: profiles, the solver kinds in config.json and what renew makes of them.
+#include "store/file_store.hpp"
 #include "acme/client.hpp"
 #include "acme/order.hpp"
 #include "acme/server_alias.hpp"
@@ -144,7 +145,7 @@ TEST_CASE("wildcards are refused only for solvers that cannot validate them", "[
 TEST_CASE("before any order: a manual lineage without a person, an unknown profile",
           "[ops][profile][solver]") {
     test::TempDir dir;
-    store::Store store{dir.path() / "home"};
+    store::FileStore store{dir.path() / "home"};
     FakeTransport t;
     NullLogger log;
     Client client{t, "https://ca.test/dir", log};
@@ -170,7 +171,7 @@ TEST_CASE("before any order: a manual lineage without a person, an unknown profi
 
 TEST_CASE("register refuses ZeroSSL and Google without EAB before any request", "[ops][eab]") {
     test::TempDir dir;
-    store::Store store{dir.path() / "home"};
+    store::FileStore store{dir.path() / "home"};
     NullLogger log;
     for (const char* alias : {"zerossl", "google", "google-staging"}) {
         FakeTransport t; // nothing scripted: any request would fail differently

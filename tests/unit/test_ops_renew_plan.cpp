@@ -1,3 +1,4 @@
+#include "store/file_store.hpp"
 #include "crypto/x509.hpp"
 #include "fake_transport.hpp"
 #include "ops/ca_pool.hpp"
@@ -18,7 +19,7 @@ sys_seconds now() {
 
 struct Lineage {
     test::TempDir dir;
-    store::Store store{dir.path() / "home"};
+    store::FileStore store{dir.path() / "home"};
     std::string cert_pem;
 
     Lineage() {

@@ -1,3 +1,4 @@
+#include "store/file_store.hpp"
 #include "common/error.hpp"
 #include "ops/version_policy.hpp"
 #include "shell_helpers.hpp"
@@ -10,7 +11,7 @@ using namespace acme;
 
 TEST_CASE("version_policy: request, else config.json, else defaults", "[ops]") {
     test::TempDir dir;
-    store::Store store(dir.path() / "home");
+    store::FileStore store(dir.path() / "home");
     const std::string own = store::group_name(::getegid());
     ops::IssueRequest request;
 
@@ -39,7 +40,7 @@ TEST_CASE("version_policy: request, else config.json, else defaults", "[ops]") {
 
 TEST_CASE("version_policy refuses unknown groups and too few versions", "[ops]") {
     test::TempDir dir;
-    store::Store store(dir.path() / "home");
+    store::FileStore store(dir.path() / "home");
     ops::IssueRequest request;
     request.key_group = "acmectl-no-such-group-x9";
     CHECK_THROWS_WITH(ops::version_policy(store, request, "a.example"),

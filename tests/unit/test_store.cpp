@@ -3,7 +3,7 @@
 #include "store/atomic_file.hpp"
 #include "store/group.hpp"
 #include "store/posix_file.hpp"
-#include "store/store.hpp"
+#include "store/file_store.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -18,6 +18,7 @@
 
 namespace fs = std::filesystem;
 using acme::ErrorKind;
+using acme::store::FileStore;
 using acme::store::Store;
 using acme::store::VersionFiles;
 
@@ -162,7 +163,7 @@ TEST_CASE("make_dirs creates nested folders with their mode", "[store]") {
 
 TEST_CASE("account_dir is derived from the directory URL", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     fs::path accounts = home.path() / "accounts";
     CHECK(store.account_dir(k_le, "default") ==
           accounts / "acme-v02.api.letsencrypt.org" / "default");
@@ -181,7 +182,7 @@ TEST_CASE("account_dir is derived from the directory URL", "[store]") {
 TEST_CASE("accounts round trip with a private key", "[store]") {
     TempHome home;
     UmaskGuard guard(0);
-    Store store(home.path() / "home");
+    FileStore store(home.path() / "home");
     CHECK(!store.load_account(k_le, "default"));
 
     store.save_account_key(k_le, "default", "KEY PEM");
@@ -208,7 +209,7 @@ TEST_CASE("accounts round trip with a private key", "[store]") {
 
 TEST_CASE("save_account_key never replaces a different key", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     store.save_account_key(k_le, "default", "KEY ONE");
     CHECK_NOTHROW(store.save_account_key(k_le, "default", "KEY ONE"));
     CHECK(thrown_kind([&] { store.save_account_key(k_le, "default", "KEY TWO"); }) == "io");
@@ -219,7 +220,7 @@ TEST_CASE("save_account_key never replaces a different key", "[store]") {
 
 TEST_CASE("a corrupt account.json is a config error", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     store.save_account_key(k_le, "default", "KEY");
     acme::store::write_file_atomic(store.account_dir(k_le, "default") / "account.json", "{nope");
     CHECK(thrown_kind([&] { store.load_account(k_le, "default"); }) == "config");
@@ -236,7 +237,7 @@ TEST_CASE("check_lineage_name accepts one safe path component", "[store]") {
                                                             "a-b_c.d", "x", std::string(255, 'a')})
         CHECK(thrown_kind([&] { Store::check_lineage_name(good); }) == "no error");
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     CHECK(thrown_kind([&] { store.lineage_dir("../evil"); }) == "usage");
     CHECK(thrown_kind([&] { store.write_config("a/b", nlohmann::json::object()); }) == "usage");
 }
@@ -244,7 +245,7 @@ TEST_CASE("check_lineage_name accepts one safe path component", "[store]") {
 TEST_CASE("write_version builds numbered versions and activate swaps current", "[store]") {
     TempHome home;
     UmaskGuard guard(077);
-    Store store(home.path());
+    FileStore store(home.path());
     const std::string name = "example.com";
     CHECK(store.versions(name).empty());
     CHECK(!store.current_version(name));
@@ -280,14 +281,14 @@ TEST_CASE("write_version builds numbered versions and activate swaps current", "
 
 TEST_CASE("write_version keys can be group-readable", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     int n = store.write_version("example.com", sample_files("g"), 0640);
     CHECK(mode_of(store.version_dir("example.com", n) / "privkey.pem") == 0640);
 }
 
 TEST_CASE("activate_version refuses a version that does not exist", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     store.write_version("example.com", sample_files("v1"));
     CHECK(thrown_kind([&] { store.activate_version("example.com", 2); }) == "usage");
     CHECK(thrown_kind([&] { store.activate_version("example.com", 0); }) == "usage");
@@ -296,7 +297,7 @@ TEST_CASE("activate_version refuses a version that does not exist", "[store]") {
 
 TEST_CASE("leftovers of a crashed write do not count as versions", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     const std::string name = "example.com";
     CHECK(store.write_version(name, sample_files("v1")) == 1);
     fs::path versions = store.lineage_dir(name) / "versions";
@@ -319,7 +320,7 @@ TEST_CASE("leftovers of a crashed write do not count as versions", "[store]") {
 // current; prune sweeps those whose writer is gone, and only those.
 TEST_CASE("prune_versions sweeps the temp files of dead writers in the lineage folder", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     const std::string name = "example.com";
     store.write_config(name, {{"domains", {name}}});
     CHECK(store.write_version(name, sample_files("v1")) == 1);
@@ -345,7 +346,7 @@ TEST_CASE("prune_versions sweeps the temp files of dead writers in the lineage f
 
 TEST_CASE("prune_versions keeps the newest and always the current one", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     const std::string name = "example.com";
     for (int i = 1; i <= 5; ++i)
         REQUIRE(store.write_version(name, sample_files(std::to_string(i))) == i);
@@ -375,7 +376,7 @@ TEST_CASE("prune_versions keeps the newest and always the current one", "[store]
 
 TEST_CASE("prune_versions leaves a reader inside the previous version alone", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     const std::string name = "example.com";
     for (int i = 1; i <= 3; ++i)
         store.activate_version(name, store.write_version(name, sample_files(std::to_string(i))));
@@ -388,7 +389,7 @@ TEST_CASE("prune_versions leaves a reader inside the previous version alone", "[
 
 TEST_CASE("try_lock excludes other processes until released", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     auto child_gets_lock = [&] {
         return in_child([&] { return store.try_lock("example.com") ? 0 : 1; });
     };
@@ -407,7 +408,7 @@ TEST_CASE("try_lock excludes other processes until released", "[store]") {
 
 TEST_CASE("list_lineages lists folders that hold a config.json", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     CHECK(store.list_lineages().empty());
     nlohmann::json config = {{"domains", {"b.example"}}};
     store.write_config("b.example", config);
@@ -427,7 +428,7 @@ TEST_CASE("config.json and state.json are 0600, 0640 with the key group, narrowe
           "[store]") {
     TempHome home;
     UmaskGuard umask(0);
-    Store store(home.path());
+    FileStore store(home.path());
     const fs::path dir = store.lineage_dir("example.com");
     fs::create_directories(dir);
     acme::store::write_file_atomic(dir / "config.json", "{}", 0644);
@@ -450,7 +451,7 @@ TEST_CASE("config.json and state.json are 0600, 0640 with the key group, narrowe
 
 TEST_CASE("read_config fails with a config error when missing or corrupt", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     CHECK(thrown_kind([&] { store.read_config("example.com"); }) == "config");
     store.write_config("example.com", {{"domains", {"example.com"}}});
     fs::path path = store.lineage_dir("example.com") / "config.json";
@@ -462,7 +463,7 @@ TEST_CASE("read_config fails with a config error when missing or corrupt", "[sto
 
 TEST_CASE("state.json starts empty and round trips", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     CHECK(store.read_state("example.com") == nlohmann::json::object());
     nlohmann::json state = {{"failures", 2}, {"last_attempt", "2025-01-01T00:00:00Z"}};
     store.write_state("example.com", state);
@@ -515,7 +516,7 @@ TEST_CASE("a group-readable key has its mode and group before its first byte", "
 TEST_CASE("write_version gives the key to a group, the other files stay public", "[store]") {
     TempHome home;
     UmaskGuard guard(077);
-    Store store(home.path());
+    FileStore store(home.path());
     const gid_t group = other_group();
     int n = store.write_version("example.com", sample_files("g"), 0640, group);
     fs::path dir = store.version_dir("example.com", n);
@@ -546,7 +547,7 @@ TEST_CASE("find_group knows the process's group and refuses unknown ones", "[sto
 
 TEST_CASE("remove_lineage removes the lineage and its lock file, nothing else", "[store]") {
     TempHome home;
-    Store store(home.path());
+    FileStore store(home.path());
     for (const char* name : {"gone.example", "kept.example"}) {
         store.write_config(name, {{"domains", {name}}});
         store.activate_version(name, store.write_version(name, sample_files(name)));
