@@ -31,6 +31,13 @@ overlay /var
 on_exit "umount -l /etc /var $TEST_TMP/ovl"
 rm -rf /var/www /etc/haproxy /etc/ssl/private/sandbox.example.key /var/lib/acmectl
 mkdir -p /var/www/html /etc/haproxy/certs /etc/ssl/private /var/lib/acmectl
+# The unit's PrivateTmp hides /tmp, where the build (a CI clone) may live: run
+# copies of the binary and the CA bundle from the overlaid /var instead.
+mkdir -p /var/lib/acmectl-sandbox-test
+cp "$ACMECTL" /var/lib/acmectl-sandbox-test/acmectl
+cp "$CA" /var/lib/acmectl-sandbox-test/ca.pem
+ACMECTL=/var/lib/acmectl-sandbox-test/acmectl
+CA=/var/lib/acmectl-sandbox-test/ca.pem
 STORE=/var/lib/acmectl
 HOME_DIR=$STORE
 ACCOUNT_DIR=$STORE/accounts
