@@ -40,35 +40,12 @@ expect_file "$(lineage_dir beta)/current/cert.pem"
 _stop_pid "$holder"
 
 # on a terminal: "n" keeps it, "y" deletes it
-cat >"$TEST_TMP/answer.py" <<'PY'
-import os, pty, select, sys, time
-answer, cmd = sys.argv[1], sys.argv[2:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(cmd[0], cmd)
-out, answered = b"", False
-deadline = time.monotonic() + 30
-while time.monotonic() < deadline:
-    if select.select([fd], [], [], 0.2)[0]:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:
-            data = b""
-        if not data:
-            break
-        out += data
-    if not answered and b"[y/N]" in out:
-        os.write(fd, answer.encode() + b"\n")
-        answered = True
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode(errors="replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-PY
-expect_exit 1 python3 "$TEST_TMP/answer.py" n "${D[@]}" gamma
+PTY_DRIVE=(python3 "$REPO_ROOT/tests/integration/fixtures/pty_drive.py" --expect "[y/N]" --timeout 30)
+expect_exit 1 "${PTY_DRIVE[@]}" --send 'n\n' -- "${D[@]}" gamma
 expect_contains "$OUT" "Delete 1 lineage(s)? [y/N]" "question"
 expect_contains "$OUT" "nothing deleted" "answer n"
 expect_file "$(lineage_dir gamma)/config.json"
-expect_exit 0 python3 "$TEST_TMP/answer.py" y "${D[@]}" gamma
+expect_exit 0 "${PTY_DRIVE[@]}" --send 'y\n' -- "${D[@]}" gamma
 expect_contains "$OUT" "Deleted gamma" "answer y"
 expect_no_path "$(lineage_dir gamma)"
 

@@ -10,51 +10,12 @@ www=$TEST_TMP/www
 mkdir -p "$www"
 start_http_server "$www" "$HTTP_PORT"
 
-# drive.py ANSWER WEBROOT CMD...: runs CMD on a pty; at "Press Enter" it
-# creates every file the instructions name under WEBROOT, then sends ANSWER
-# ("enter" or "eof"). Prints the transcript; exits with CMD's status (124
-# after 60 s).
-cat >"$TEST_TMP/drive.py" <<'PY'
-import os, pty, re, select, signal, sys, time
-answer, webroot, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(cmd[0], cmd)
-out, answered, status = b"", False, None
-deadline = time.monotonic() + 60
-while time.monotonic() < deadline:
-    ready, _, _ = select.select([fd], [], [], 0.2)
-    if ready:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:  # EIO: the child closed the pty
-            data = b""
-        if not data:
-            break
-        out += data
-    if not answered and b"Press Enter" in out:
-        text = out.decode(errors="replace")
-        for path, content in re.findall(r"path: +(\S+).*?\n +content: +(\S+)", text, re.S):
-            full = os.path.join(webroot, path)
-            os.makedirs(os.path.dirname(full), exist_ok=True)
-            with open(full, "w") as f:
-                f.write(content)
-        os.write(fd, b"\n" if answer == "enter" else b"\x04")
-        answered = True
-else:
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    sys.stdout.write(out.decode(errors="replace"))
-    sys.exit(124)
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode(errors="replace"))
-sys.exit(os.waitstatus_to_exitcode(status))
-PY
+PTY_DRIVE=(python3 "$REPO_ROOT/tests/integration/fixtures/pty_drive.py")
 
 register_account
 name=manual.pty.issue.example
 MANUAL_ISSUE=("$ACMECTL" issue --home "$HOME_DIR" --server "$SERVER" --ca-bundle "$CA" --manual)
-expect_exit 0 python3 "$TEST_TMP/drive.py" enter "$www" "${MANUAL_ISSUE[@]}" -d "$name"
+expect_exit 0 "${PTY_DRIVE[@]}" --expect "Press Enter" --files-under "$www" -- "${MANUAL_ISSUE[@]}" -d "$name"
 expect_contains "$OUT" "Create this file on the web server of $name" "transcript"
 expect_match "$OUT" "path: +\.well-known/acme-challenge/[A-Za-z0-9_-]+" "transcript"
 expect_match "$OUT" "URL: +http://$name/\.well-known/acme-challenge/" "transcript"
@@ -69,7 +30,7 @@ expect_eq "$(jq -cS .solver "$(lineage_dir "$name")/config.json")" '{"kind":"man
 
 # Ctrl-D: not confirmed, nothing saved for that name
 rm -rf "$www/.well-known"
-expect_exit 1 python3 "$TEST_TMP/drive.py" eof "$www" "${MANUAL_ISSUE[@]}" -d abort.$name
+expect_exit 1 "${PTY_DRIVE[@]}" --expect "Press Enter" --files-under "$www" --send '\x04' -- "${MANUAL_ISSUE[@]}" -d abort.$name
 expect_contains "$OUT" "not confirmed" "transcript"
 expect_no_path "$(lineage_dir abort.$name)"
 
