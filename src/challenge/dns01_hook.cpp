@@ -30,11 +30,19 @@ std::vector<std::string> split_hook(const std::string& command, bool certbot_sty
 } // namespace
 
 void check_dns01_hook_options(const Dns01HookOptions& options) {
-    require_no_control_chars(options.command, "the DNS hook command");
-    check_hook_program(options.command, "DNS hook");
-    if (!options.cleanup_command.empty()) {
-        require_no_control_chars(options.cleanup_command, "the DNS cleanup hook command");
-        check_hook_program(options.cleanup_command, "DNS cleanup hook");
+    if (options.certbot_style) {
+        // A shell line (`VAR=x cmd`, `cd dir && ./hook`): its first word need
+        // not be a program, so only what could never run is refused here.
+        process::require_shell_command(options.command);
+        if (!options.cleanup_command.empty())
+            process::require_shell_command(options.cleanup_command);
+    } else {
+        require_no_control_chars(options.command, "the DNS hook command");
+        check_hook_program(options.command, "DNS hook");
+        if (!options.cleanup_command.empty()) {
+            require_no_control_chars(options.cleanup_command, "the DNS cleanup hook command");
+            check_hook_program(options.cleanup_command, "DNS cleanup hook");
+        }
     }
     dns01_propagation(options.wait, options.resolver);
 }

@@ -706,3 +706,28 @@ TEST_CASE("certbot-style dns hooks: auth and cleanup commands, CERTBOT_* and no 
     CHECK(acme::test::slurp(log_file) == "auth 0 dns.example " + k_value + " []\n" +
                                              "cleanup 0 dns.example " + k_value + " []\n");
 }
+
+TEST_CASE("certbot-style dns hooks are shell lines: an assignment or a compound command "
+          "is accepted, a blank one refused",
+          "[challenge][dns]") {
+    acme::test::TempDir dir;
+    const auto log_file = dir.path() / "calls.log";
+    Dns01HookOptions o;
+    o.certbot_style = true;
+    o.deadline = Clock::now() + std::chrono::seconds(30);
+    o.command =
+        "ZONE=lab; cd '" + dir.path().string() + "' && echo \"$ZONE $CERTBOT_DOMAIN\" >> calls.log";
+    CHECK_NOTHROW(acme::challenge::check_dns01_hook_options(o));
+    NullLogger log;
+    Dns01Hook solver(o, log);
+    solver.begin();
+    solver.present(k_task);
+    solver.end();
+    CHECK(acme::test::slurp(log_file) == "lab dns.example\n");
+    o.command = "  ";
+    CHECK_THROWS(acme::challenge::check_dns01_hook_options(o));
+    o.certbot_style = false;
+    o.command = "ZONE=lab /bin/true";
+    CHECK_THROWS(
+        acme::challenge::check_dns01_hook_options(o)); // acmectl's own hooks name a program
+}
