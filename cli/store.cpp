@@ -4,6 +4,7 @@
 #include "ops/migrate_store.hpp"
 #include "store/etcd/etcd_store.hpp"
 #include "store/etcd/fleet_key.hpp"
+#include "value_sets.hpp"
 
 #include <iostream>
 
@@ -155,7 +156,7 @@ Command setup_store(CLI::App& app, const GlobalOptions& global) {
     auto* sub = app.add_subcommand("store", "The shared certificate store (etcd) of a fleet");
     sub->add_option("action", o->action, "init-key, ls, status, migrate or rekey")
         ->required()
-        ->check(CLI::IsMember({"init-key", "ls", "status", "migrate", "rekey"}));
+        ->check(value_sets::one_of(value_sets::store_actions()));
     sub->add_option("file", o->key_file, "init-key: the fleet key file to create (0600)");
     sub->add_option("--from", o->from, "migrate: source store, a folder or etcd[s]://...");
     sub->add_option("--to", o->to, "migrate: destination store, a folder or etcd[s]://...");

@@ -1,9 +1,11 @@
 #include "value_sets.hpp"
 
-#include <array>
-
 #include "acme/server_alias.hpp"
 #include "probe/target.hpp"
+#include "usage_hints.hpp"
+
+#include <algorithm>
+#include <array>
 
 namespace acmectl::value_sets {
 
@@ -50,10 +52,27 @@ const ValueSet& server_aliases() {
     return set;
 }
 
+const ValueSet& store_actions() {
+    static const ValueSet set{"store-action", {"init-key", "ls", "status", "migrate", "rekey"}};
+    return set;
+}
+
 CLI::Validator one_of(const ValueSet& set) {
-    CLI::Validator v = CLI::IsMember(set.values);
-    v.name(std::string(k_one_of_prefix) + set.name);
-    return v;
+    std::string listed;
+    for (const auto& value : set.values)
+        listed += (listed.empty() ? "" : ",") + value;
+    // IsMember's words, plus the nearest value for a typo.
+    return CLI::Validator(
+        [&set, listed](const std::string& value) -> std::string {
+            const auto& values = set.values;
+            if (std::find(values.begin(), values.end(), value) != values.end())
+                return "";
+            std::string message = value + " not in {" + listed + "}";
+            if (const auto near = nearest(value, values); !near.empty())
+                message += "; did you mean '" + near + "'?";
+            return message;
+        },
+        "{" + listed + "}", std::string(k_one_of_prefix) + set.name);
 }
 
 CLI::Validator suggest(const ValueSet& set) {
@@ -70,10 +89,9 @@ const ValueSet* find_by_validator_name(std::string_view validator_name) {
     } else {
         return nullptr;
     }
-    const std::array<const ValueSet*, 7> all{&key_types(),      &install_what(),
-                                             &report_formats(), &starttls_protocols(),
-                                             &log_formats(),    &revoke_reasons(),
-                                             &server_aliases()};
+    const std::array<const ValueSet*, 8> all{
+        &key_types(),   &install_what(),   &report_formats(), &starttls_protocols(),
+        &log_formats(), &revoke_reasons(), &server_aliases(), &store_actions()};
     for (const auto* set : all) {
         if (set->name == set_name) {
             return set;

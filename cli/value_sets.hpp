@@ -30,8 +30,10 @@ const ValueSet& log_formats();
 const ValueSet& revoke_reasons();
 // Server aliases `--server` knows; any URL is accepted too.
 const ValueSet& server_aliases();
+// What `acmectl store` does.
+const ValueSet& store_actions();
 
-// IsMember(set), named "one-of:<set>".
+// IsMember(set) with a "did you mean" for a typo, named "one-of:<set>".
 CLI::Validator one_of(const ValueSet& set);
 // A validator that accepts anything and only names "suggest:<set>": the
 // values completion offers for an option that takes others as well.

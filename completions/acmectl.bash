@@ -147,6 +147,7 @@ _acmectl_positional() { # CMD: complete CMD's positional arguments
         deploy-hook) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         revoke) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         check) _acmectl_reply -W "$(_acmectl_lineages)" ;;
+        store) _acmectl_reply -W "init-key ls status migrate rekey" ;;
         list) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         delete) _acmectl_reply -W "$(_acmectl_lineages)" ;;
     esac

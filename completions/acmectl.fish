@@ -174,6 +174,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l crit-days -x -d '
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l format -x -a 'text json prometheus nagios' -d 'Output: a table, JSON lines (as --json), Prometheus text format or one Nagios plugin line'
 
 # store
+complete -c acmectl -n '__fish_seen_subcommand_from store' -a 'init-key ls status migrate rekey' -d 'init-key, ls, status, migrate or rekey'
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l from -x -d 'migrate: source store, a folder or etcd[s]://...'
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l to -x -d 'migrate: destination store, a folder or etcd[s]://...'
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l current-only -d 'migrate: copy each lineage\'s current version only'

@@ -20,6 +20,11 @@ expect_exit 64 "${A[@]}" renew --dry-rn
 expect_contains "$ERR" "did you mean '--dry-run'?" "renew flag typo"
 expect_exit 64 "${A[@]}" check --warn-days x
 expect_contains "$ERR" "Run 'acmectl check --help' for usage." "bad value points to check --help"
+expect_exit 64 "${A[@]}" store mirgate
+expect_contains "$ERR" "did you mean 'migrate'?" "value typo (a set of words)"
+expect_exit 64 "${A[@]}" issue -d a.example --standalone --key-type ec265
+expect_contains "$ERR" "did you mean 'ec256'?" "key type typo"
+expect_contains "$ERR" "{ec256,ec384,rsa2048,rsa3072,rsa4096}" "the accepted values"
 expect_exit 64 "${A[@]}" revoke
 expect_one_line "$ERR" "a refusal after parsing: one line naming the problem"
 
