@@ -167,55 +167,65 @@ class Withdrawal {
 
 } // namespace
 
+// One watch until its deadline or a break. A temporary error (etcd away)
+// in the middle of a pass or a change is a break too: the next watch then
+// starts with a full pass, so nothing half done is left behind.
+etcd::WatchResult Syncer::watch_step(WatchState& state) {
+    auto request = watch_range();
+    request.start_revision = state.resync ? 0 : state.revision + 1;
+    request.deadline = std::chrono::steady_clock::now() + state.refresh_every;
+    etcd::WatchResult result;
+    try {
+        result = etcd::watch(m_shared.client(), request, [&](const etcd::WatchMessage& m) {
+            state.backoff = m_options.backoff_min; // etcd answers again
+            if (m.created && state.resync) {
+                for (const auto& h : m_handlers)
+                    h.on_resync();
+                state.resync = false;
+            }
+            dispatch(m.events);
+            return true;
+        });
+        if (result.end == etcd::WatchEnd::deadline)
+            refresh();
+    } catch (const Error& e) {
+        if (!e.temporary())
+            throw; // --only names a lineage the store does not have, ...
+        result.end = etcd::WatchEnd::disconnected;
+        result.error = e.what();
+        state.resync = true;
+    }
+    state.revision = std::max(state.revision, result.revision);
+    return result;
+}
+
 void Syncer::watch() {
     check_local_writable(m_local);
     const Withdrawal withdrawal(m_registration);
-    const auto refresh_every = std::chrono::seconds(std::max(m_options.node_ttl / 3, 1));
-    auto backoff = m_options.backoff_min;
-    std::int64_t revision = 0;
-    bool resync = true;
+    WatchState state;
+    state.refresh_every = std::chrono::seconds(std::max(m_options.node_ttl / 3, 1));
+    state.backoff = m_options.backoff_min;
     for (;;) {
         interrupt::throw_if_stopping();
-        auto request = watch_range();
-        request.start_revision = resync ? 0 : revision + 1;
-        request.deadline = std::chrono::steady_clock::now() + refresh_every;
-        etcd::WatchResult result;
-        try {
-            result = etcd::watch(m_shared.client(), request, [&](const etcd::WatchMessage& m) {
-                if (m.created && resync) {
-                    for (const auto& h : m_handlers)
-                        h.on_resync();
-                    resync = false;
-                    backoff = m_options.backoff_min;
-                }
-                dispatch(m.events);
-                return true;
-            });
-        } catch (const Error& e) {
-            if (!e.temporary())
-                throw; // --only names a lineage the store does not have, ...
-            result.end = etcd::WatchEnd::disconnected;
-            result.error = e.what();
-            resync = true; // a pass or a change broke off: look at everything again
-        }
-        revision = std::max(revision, result.revision);
+        const auto result = watch_step(state);
         switch (result.end) {
         case etcd::WatchEnd::deadline:
-            refresh();
             continue;
         case etcd::WatchEnd::compacted:
+            m_log.warn("etcd compacted its history up to revision " +
+                       std::to_string(result.compact_revision) + ": reading every lineage again");
+            state.resync = true;
+            continue;
         case etcd::WatchEnd::too_large:
-            m_log.warn("etcd no longer has revision " + std::to_string(revision + 1) +
-                       (result.error.empty() ? "" : " (" + result.error + ")") +
-                       ": reading every lineage again");
-            resync = true;
+            m_log.warn(result.error + ": reading every lineage again");
+            state.resync = true;
             continue;
         default:
             break;
         }
-        m_log.warn("sync: " + result.error + "; trying again in " + seconds_text(backoff));
-        interrupt::sleep_for(backoff);
-        backoff = std::min(backoff * 2, m_options.backoff_max);
+        m_log.warn("sync: " + result.error + "; trying again in " + seconds_text(state.backoff));
+        interrupt::sleep_for(state.backoff);
+        state.backoff = std::min(state.backoff * 2, m_options.backoff_max);
     }
 }
 

@@ -54,6 +54,13 @@ class Syncer {
     [[noreturn]] void watch();
 
   private:
+    struct WatchState {
+        std::int64_t revision = 0; // every change up to it was handled
+        bool resync = true;        // the next watch starts with a full pass
+        std::chrono::milliseconds backoff{0};
+        std::chrono::seconds refresh_every{20};
+    };
+    store::etcd::WatchResult watch_step(WatchState& state);
     LineageSync sync_one(const std::string& name, std::optional<int> wanted = std::nullopt);
     bool selected(const std::string& name) const;
     void on_cert_events(const std::vector<store::etcd::WatchEvent>& events);

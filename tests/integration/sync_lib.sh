@@ -6,7 +6,9 @@
 # into versions/, hence four ..). Gives:
 #   S (the store flags), DEPLOY_CMD, node_home NODE, issue_on_a NAME,
 #   renew_on_a NAME, start_watcher NODE [ARGS...] (sets WATCH_PID),
-#   wait_deployed NODE NAME VERSION [SECONDS] (bounded), deploy_time NODE NAME VERSION
+#   wait_deployed NODE NAME VERSION [SECONDS] (bounded), deploy_time NODE NAME VERSION,
+#   stamp_activations NAME (an etcdctl watch stamping each change of NAME's
+#   current), activation_time NAME VERSION
 # shellcheck shell=bash
 
 S=(--store "$STORE" --store-key-file "$FLEET_KEY")
@@ -51,4 +53,19 @@ wait_deployed() { # NODE NAME VERSION [SECONDS]: bounded wait for that deploy on
     sleep 0.05
   done
   fail "node $1 did not deploy $2 version $3 within ${4:-15} s: $(cat "$TEST_TMP/watch-$1.err" 2>/dev/null | tail -5)"
+}
+
+stamp_activations() { # NAME: "UNIXTIME VERSION" per change of current, in TEST_TMP/activations-NAME
+  # shellcheck disable=SC2094 # the loop only writes
+  timeout 300 etcdctl --endpoints="$ETCD_URL" watch "/acme/certs/$1/current" \
+    > >(while IFS= read -r line; do
+      [[ $line =~ ^[0-9]+$ ]] && printf '%s %s\n' "$(date +%s.%N)" "$line"
+    done >"$TEST_TMP/activations-$1") &
+  on_exit "_stop_pid $!"
+  sleep 0.5 # the watch is open before anything changes
+}
+
+activation_time() { # NAME VERSION: when etcd made VERSION current ("" = not seen)
+  [[ -f $TEST_TMP/activations-$1 ]] || return 0
+  awk -v v="$2" '$2 == v {print $1; exit}' "$TEST_TMP/activations-$1"
 }

@@ -38,15 +38,17 @@ wait_deployed c b.example.com 1
 wait_deployed d a.example.com 1
 sleep 1 # b's watch is open too (it had everything already)
 
-# Renewals while everyone watches: within 2 s of a's own deploy (which runs
-# right after the new version became current in etcd).
+# Renewals while everyone watches: deployed within 2 s of the moment etcd
+# made the version current (an independent etcdctl watch stamps it).
+stamp_activations a.example.com
 within_2s() { # NODE NAME VERSION
   local t_a t_n
-  t_a=$(deploy_time a "$2" "$3")
+  t_a=$(activation_time "$2" "$3")
+  [[ -n $t_a ]] || fail "no activation of $2 version $3 was seen"
   t_n=$(deploy_time "$1" "$2" "$3")
   awk -v a="$t_a" -v n="$t_n" 'BEGIN { exit !(n - a < 2.0) }' ||
-    fail "node $1 deployed $2 version $3 $(awk -v a="$t_a" -v n="$t_n" 'BEGIN { print n - a }') s after a"
-  echo "node $1: $2 version $3 deployed $(awk -v a="$t_a" -v n="$t_n" 'BEGIN { print n - a }') s after a"
+    fail "node $1 deployed $2 version $3 $(awk -v a="$t_a" -v n="$t_n" 'BEGIN { print n - a }') s after etcd made it current"
+  echo "node $1: $2 version $3 deployed $(awk -v a="$t_a" -v n="$t_n" 'BEGIN { print n - a }') s after etcd made it current"
 }
 for v in 2 3; do
   renew_on_a a.example.com
