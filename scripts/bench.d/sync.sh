@@ -19,20 +19,10 @@ acmectl=$(realpath "$2")
 n=${3:-50}
 root=$(cd "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/../.." && pwd)
 work=$out/sync
-rm -rf "$work"
-mkdir -p "$work"
-log() { echo "sync-bench: $*" >&2; }
-
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  bash "$root/scripts/pebble-down" "$work/pebble" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-PEBBLE_WFE_NONCEREJECT=0 ACMECTL_PEBBLE_MAX_SECONDS=3600 \
-  bash "$root/scripts/pebble-up" "$work/pebble" >&2
-ca=$work/pebble/ca.pem
+part=sync-bench
+max_seconds=3600
+# shellcheck source=scripts/bench.d/work_pebble.sh
+source "$root/scripts/bench.d/work_pebble.sh"
 etcd_url=http://127.0.0.1:24379
 timeout 3600 etcd --name b --data-dir "$work/etcd" --listen-client-urls "$etcd_url" \
   --advertise-client-urls "$etcd_url" --listen-peer-urls http://127.0.0.1:24380 \
@@ -63,7 +53,7 @@ pids+=($!)
 declare -A watcher
 for node in b c; do
   mkdir -p "$work/$node"
-  "$acmectl" sync --watch --home "$work/$node" "${S[@]}" --node "$node" -q \
+  "$acmectl" sync --watch --home "$work/$node" "${S[@]}" --node "$node" ${ACMECTL_BENCH_SYNC_FLAGS:--q} \
     >"$work/$node.out" 2>"$work/$node.err" &
   watcher[$node]=$!
   pids+=($!)
