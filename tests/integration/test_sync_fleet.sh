@@ -4,7 +4,8 @@
 # is current on B and C, and their deploy command has run, within 2 s; after
 # etcd was down for 5 s they catch up on every version (the deploy log shows
 # each, none skipped) without spinning (CPU time < 1 s); D never writes
-# another lineage; SIGTERM ends a watcher cleanly and its node record goes.
+# another lineage; SIGTERM ends a watcher cleanly and its node record goes;
+# a watcher whose revision etcd compacted away reads everything again.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/etcd_lib.sh"
 source "$(dirname "$0")/sync_lib.sh"
@@ -102,3 +103,22 @@ expect_eq "$(json '.lineages[] | select(.name == "b.example.com") | .fleet.nodes
 expect_sigterm_exit "$PID_B" 5
 expect_eq "$(etcdctl --endpoints="$ETCD_URL" get /acme/nodes/b --print-value-only)" "" \
   "b's node record after SIGTERM"
+
+# Compaction: c is frozen (SIGSTOP) while etcd restarts, two renewals land
+# and etcd compacts its history past what c saw. Thawed, c finds its
+# revision gone, reads every lineage again and serves the newest version.
+kill -STOP "$PID_C"
+_stop_pid "$ETCD_PID"
+start_etcd
+renew_on_a a.example.com # 7
+renew_on_a a.example.com # 8
+rev=$(etcdctl --endpoints="$ETCD_URL" get /acme/certs/a.example.com/current -w json | jq -r .header.revision)
+etcdctl --endpoints="$ETCD_URL" compact "$rev" >/dev/null
+kill -CONT "$PID_C"
+wait_deployed c a.example.com 8 30
+expect_eq "$(readlink "$(node_home c)/certs/a.example.com/current")" versions/8 "current on c after the compaction"
+expect_contains "$(cat "$TEST_TMP/watch-c.err")" "compacted its history up to revision $rev"
+wait_deployed d a.example.com 8 30 # d, never frozen, followed every version
+expect_eq "$(awk '$1 == "a.example.com" {print $2}' "$(node_home d)/deploy.log" | paste -sd' ')" \
+  "versions/1 versions/2 versions/3 versions/4 versions/5 versions/6 versions/7 versions/8" \
+  "a.example.com's deploys on d"
