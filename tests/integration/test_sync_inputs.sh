@@ -58,6 +58,9 @@ expect_exit 0 "$ACMECTL" deploy-hook --home "$HOME_DIR" "${S[@]}" --node a a.exa
 expect_exit 1 "$ACMECTL" sync --once --home "$B" "${S[@]}" --node b
 expect_contains "$OUT" "deploy FAILED"
 expect_contains "$(jq -r .last_deploy_error "$B/certs/a.example.com/state.json")" "exit 3"
+# check on the node, against its local store, shows it.
+expect_exit 1 "$ACMECTL" check --home "$B" --store "file:$B" a.example.com
+expect_contains "$OUT" "last deploy hook failed"
 
 # check --fleet: b's deploy failed; a node z that serves version 1 lags.
 lease=$(etcdctl --endpoints="$ETCD_URL" lease grant 120 | awk '{print $2}')
