@@ -83,6 +83,7 @@ void retry_failed_deploy(const SyncTarget& target, LineageSync& out) {
 
 LineageSync sync_lineage(const SyncTarget& target, const std::string& name,
                          std::optional<int> wanted) {
+    store::Store::check_lineage_name(name); // it names local folders
     LineageSync out{name, target.local.current_version(name), {}, false, "", "", {}};
     out.previous = out.version;
     const auto stored = target.shared.versions(name);

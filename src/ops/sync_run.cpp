@@ -30,6 +30,16 @@ std::optional<int> version_number(const std::string& value) {
     return std::stoi(value);
 }
 
+// A key name from etcd becomes a local folder name: only a valid lineage name.
+bool safe_name(const std::string& name) {
+    try {
+        store::Store::check_lineage_name(name);
+        return true;
+    } catch (const Error&) {
+        return false;
+    }
+}
+
 std::string seconds_text(std::chrono::milliseconds d) {
     return std::to_string(static_cast<double>(d.count()) / 1000.0).substr(0, 4) + " s";
 }
@@ -99,6 +109,10 @@ void Syncer::on_cert_events(const std::vector<etcd::WatchEvent>& events) {
         if (slash == std::string::npos || rest.substr(slash) != "/current")
             continue;
         const auto name = rest.substr(0, slash);
+        if (!safe_name(name)) {
+            m_log.warn("ignored a change of " + e.key + ": not a lineage name");
+            continue;
+        }
         if (e.type == etcd::WatchEvent::Type::remove)
             m_log.info(name + " was removed from the shared store; its local copy stays");
         else if (selected(name))
