@@ -92,6 +92,16 @@ done
 expect_no_path "$(node_home d)/certs/b.example.com"
 expect_not_contains "$(cat "$(node_home d)/deploy.log")" b.example.com
 
+# What etcd sends is untrusted: a key under certs/ that is no lineage name
+# never becomes a local folder.
+etcdctl --endpoints="$ETCD_URL" put /acme/certs/../current 1 >/dev/null
+for ((i = 0; i < 50; i++)); do
+  grep -q "not a lineage name" "$TEST_TMP/watch-c.err" && break
+  sleep 0.1
+done
+expect_contains "$(cat "$TEST_TMP/watch-c.err")" "ignored a change of /acme/certs/../current"
+expect_no_path "$(node_home c)/certs/.."/current
+
 # The node records: every node serves the current version.
 expect_exit 0 "$ACMECTL" check --home "$HOME_DIR" "${S[@]}" --fleet --json
 expect_eq "$(json '[.lineages[] | select(.name == "a.example.com") | .fleet.nodes[] | select(.version == 6) | .node] | join(",")')" \
