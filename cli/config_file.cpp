@@ -17,9 +17,9 @@ namespace {
 
 // The keys acmectl.conf knows: global options (top level only) and options of
 // subcommands (top level: every subcommand that has it; [name]: that one).
-constexpr std::array<std::string_view, 11> k_global_keys{
-    "server",   "home",       "ca-bundle", "hook-env",          "store",         "node",
-    "store-ca", "store-cert", "store-key", "store-credentials", "store-key-file"};
+constexpr std::array<std::string_view, 12> k_global_keys{
+    "server",   "home",       "ca-bundle", "hook-env",          "store",          "node",
+    "store-ca", "store-cert", "store-key", "store-credentials", "store-key-file", "store-lock-ttl"};
 constexpr std::array<std::string_view, 11> k_command_keys{
     "email",     "key-type",      "pre-hook",  "post-hook", "failure-hook", "deploy-hook",
     "key-group", "keep-versions", "warn-days", "crit-days", "sync-names"};

@@ -32,6 +32,11 @@ void add_store_options(CLI::App& g, GlobalOptions& o) {
     g.add_option("--store-key", o.store_key, "Key of --store-cert (PEM)")->check(CLI::ExistingFile);
     g.add_option("--store-credentials", o.store_credentials,
                  "File (0600) holding etcd's USER:PASSWORD on one line");
+    g.add_option("--store-lock-ttl", o.store_lock_ttl,
+                 "Seconds an etcd lineage lock outlives a node that died holding it "
+                 "(its lease's TTL)")
+        ->check(CLI::Range(5, 3600))
+        ->capture_default_str();
 }
 
 } // namespace
@@ -125,6 +130,7 @@ std::unique_ptr<acme::store::Store> open_store(const GlobalOptions& o, const std
     options.key_file = o.store_key;
     options.credentials_file = o.store_credentials;
     options.fleet_key_file = o.store_key_file;
+    options.lock_ttl = o.store_lock_ttl;
     return acme::store::open_store(options);
 }
 

@@ -37,6 +37,7 @@ struct GlobalOptions {
     std::string store_key;         // etcds://: its key
     std::string store_credentials; // USER:PASSWORD file, 0600
     std::string store_key_file;    // fleet key sealing private keys in etcd
+    int store_lock_ttl = 60;       // seconds of an etcd lineage lock's lease
 };
 
 // A subcommand: its CLI11 node and what to run when it was chosen.

@@ -63,6 +63,7 @@ complete -c acmectl -l store-ca -r -F -d 'PEM roots trusted for etcds:// endpoin
 complete -c acmectl -l store-cert -r -F -d 'Client certificate (PEM) for etcds://'
 complete -c acmectl -l store-key -r -F -d 'Key of --store-cert (PEM)'
 complete -c acmectl -l store-credentials -x -d 'File (0600) holding etcd\'s USER:PASSWORD on one line'
+complete -c acmectl -l store-lock-ttl -x -d 'Seconds an etcd lineage lock outlives a node that died holding it (its lease\'s TTL)'
 
 # register
 complete -c acmectl -n '__fish_seen_subcommand_from register' -s m -l email -x -d 'Contact e-mail address (repeatable)'

@@ -15,6 +15,7 @@
 #include "ops/authorize.hpp"
 #include "ops/certificate_checks.hpp"
 #include "ops/lineage_state.hpp"
+#include "ops/recovery.hpp"
 #include "ops/version_policy.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
@@ -104,6 +105,24 @@ bool same_names(std::vector<std::string> a, std::vector<std::string> b) {
     return a == b;
 }
 
+// What the lineage's current version is, as the result of an issue.
+IssueResult current_result(const store::Store& store, const std::string& name,
+                           const nlohmann::json& config, const std::string& status) {
+    IssueResult result;
+    result.status = status;
+    result.name = name;
+    auto stored = config.value("domains", nlohmann::json::array());
+    if (stored.is_array()) {
+        result.domains = stored.get<std::vector<std::string>>();
+    }
+    result.version = *store.current_version(name);
+    result.dir = store.current_dir(name);
+    result.cert = crypto::read_certificate(store::read_file(result.dir / "cert.pem"));
+    result.key_type = config.value("key_type", "");
+    result.due = renew::lifetime_renewal_time(result.cert.not_before, result.cert.not_after);
+    return result;
+}
+
 std::optional<IssueResult> existing_result(const store::Store& store, const std::string& name,
                                            const std::vector<std::string>& domains) {
     if (!store.lineage_exists(name) || !store.current_version(name)) {
@@ -114,15 +133,8 @@ std::optional<IssueResult> existing_result(const store::Store& store, const std:
     if (!stored.is_array() || !same_names(stored.get<std::vector<std::string>>(), domains)) {
         return std::nullopt;
     }
-    IssueResult result;
-    result.status = "exists";
-    result.name = name;
+    auto result = current_result(store, name, config, "exists");
     result.domains = domains;
-    result.version = *store.current_version(name);
-    result.dir = store.current_dir(name);
-    result.cert = crypto::read_certificate(store::read_file(result.dir / "cert.pem"));
-    result.key_type = config.value("key_type", "");
-    result.due = renew::lifetime_renewal_time(result.cert.not_before, result.cert.not_after);
     return result;
 }
 
@@ -458,7 +470,7 @@ IssueResult issue_certificate(const store::Store& store, Client& client,
     }
     IssueResult result;
     try {
-        result = issue_certificate_locked(store, client, request, log);
+        result = issue_certificate_locked(store, client, request, log, lock.get());
         if (result.status == "issued") {
             result.hooks = deploy_after_issue(store, name, k_default_hook_timeout, log);
         }
@@ -470,11 +482,68 @@ IssueResult issue_certificate(const store::Store& store, Client& client,
     return result;
 }
 
+namespace {
+
+// Stores the new version, its config and current, unless the lock was lost.
+// The certificate the CA issued is kept in a recovery file first (so that
+// even a kill -9 loses nothing), removed once it is stored; when storing
+// fails the file stays and the error says where.
+int store_issued(const store::Store& store, const store::Lock* lock, const IssueRequest& request,
+                 const IssueResult& result, const VersionPolicy& policy,
+                 const std::string& csr_text, const std::optional<crypto::PrivateKey>& key) {
+    const auto& name = result.name;
+    auto saved = request; // the key type actually certified (a reused key keeps its own)
+    saved.key_type = key ? key->type() : request.key_type;
+    std::filesystem::path kept;
+    std::string not_kept; // keeping failed (an unwritable home): storing may still work
+    try {
+        kept = keep_certificate(store, name, result.files,
+                                with_policy(lineage_config(saved, result.domains, name), policy));
+    } catch (const std::exception& e) {
+        not_kept = e.what();
+    }
+    try {
+        require_lock(lock, name);
+        const int version =
+            store.write_version(name, result.files, policy.key_mode(), policy.key_gid);
+        if (!key) {
+            saved.csr_path = keep_csr(store, name, csr_text);
+        }
+        store.write_config(name,
+                           with_policy(config_to_save(store, saved, result.domains, name), policy));
+        store.activate_version(name, version);
+        std::error_code ignored; // a leftover is stale next time: current is as new
+        if (!kept.empty()) {
+            std::filesystem::remove(kept, ignored);
+        }
+        return version;
+    } catch (const Error& e) {
+        throw Error(e.kind(),
+                    e.what() +
+                        (not_kept.empty()
+                             ? "; the certificate the CA issued is kept in " + kept.string() +
+                                   ": the next issue or renew of " + name + " stores it"
+                             : "; keeping the certificate failed too: " + not_kept));
+    }
+}
+
+} // namespace
+
 IssueResult issue_certificate_locked(const store::Store& store, Client& client,
-                                     const IssueRequest& request, Logger& log) {
+                                     const IssueRequest& request, Logger& log,
+                                     const store::Lock* lock) {
     const auto started = Clock::now();
     const auto deadline = started + request.timeout;
     auto [domains, name] = plan_names(request);
+    std::error_code no_file;
+    if (!request.dry_run && std::filesystem::exists(recovery_path(store, name), no_file)) {
+        // A certificate an earlier run could not store goes in before any new order.
+        const auto kept_policy = version_policy(store, request, name);
+        if (store_kept_certificate(store, name, kept_policy.key_mode(), kept_policy.key_gid, log)) {
+            prune_versions(store, name, kept_policy, log);
+            return current_result(store, name, store.read_config(name), "issued");
+        }
+    }
     if (!request.force) {
         if (auto existing = existing_result(store, name, domains)) {
             return *existing;
@@ -487,6 +556,7 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     auto key = certificate_key(store, request, name, log);
     const auto csr_text = key ? std::string() : store::read_file(request.csr_path, 1 << 20);
     auto csr_der = key ? crypto::make_csr_der(*key, domains) : crypto::read_csr(csr_text).der;
+    require_lock(lock, name); // another node may hold the lineage now: no second order
     auto order = run_order(client, ids, request, *solver, deadline, log);
     auto pem =
         finalize_and_download(client, order, csr_der, request.preferred_chain, deadline, log);
@@ -504,14 +574,7 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     result.key_type = key ? crypto::key_type_name(key->type()) : "";
     result.files = {join(certs, 0, 1), join(certs, 1), join(certs, 0), key ? key->to_pem() : ""};
     if (!request.dry_run) {
-        result.version = store.write_version(name, result.files, policy.key_mode(), policy.key_gid);
-        auto saved = request; // the key type actually certified (a reused key keeps its own)
-        saved.key_type = key ? key->type() : request.key_type;
-        if (!key) {
-            saved.csr_path = keep_csr(store, name, csr_text);
-        }
-        store.write_config(name, with_policy(config_to_save(store, saved, domains, name), policy));
-        store.activate_version(name, result.version);
+        result.version = store_issued(store, lock, request, result, policy, csr_text, key);
         prune_versions(store, name, policy, log);
         result.dir = store.current_dir(name);
         log.info("Saved " + name + " version " + std::to_string(result.version));

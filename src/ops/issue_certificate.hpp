@@ -103,9 +103,15 @@ nlohmann::json lineage_config(const IssueRequest& request, const std::vector<std
 IssueResult issue_certificate(const store::Store& store, Client& client,
                               const IssueRequest& request, Logger& log);
 
-// The same for a caller that already holds the lineage's lock (renew).
+// The same for a caller that already holds the lineage's lock (renew). A
+// certificate an earlier run kept in a recovery file (ops/recovery.hpp) is
+// stored first and is the result, with no order. With `lock`, a lost lock
+// stops the flow before the order and before any write (Error(conflict)). A
+// certificate the CA issued that cannot be stored is kept in a recovery file
+// whose path the error names.
 IssueResult issue_certificate_locked(const store::Store& store, Client& client,
-                                     const IssueRequest& request, Logger& log);
+                                     const IssueRequest& request, Logger& log,
+                                     const store::Lock* lock = nullptr);
 
 // Validates names (and CSR) and derives the lineage name, without network.
 // Returns {domains, lineage name}.

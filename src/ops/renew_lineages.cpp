@@ -4,6 +4,7 @@
 #include "common/interrupt.hpp"
 #include "common/time_format.hpp"
 #include "ops/ca_pool.hpp"
+#include "ops/recovery.hpp"
 #include "ops/renew_plan.hpp"
 #include "ops/temp_folder.hpp"
 #include "store/atomic_file.hpp"
@@ -37,12 +38,14 @@ std::vector<std::string> selected_names(const store::Store& store, const RenewRe
 
 // The lineage failed: reported, and recorded in state.json unless that write
 // fails too (a full disk), which is then said in the report, never thrown.
+// A conflict (the lock lost, the lineage changed in etcd meanwhile) is
+// temporary and not recorded: the lineage may be another node's now.
 void record_failure(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
-                    const std::string& message, bool temporary) {
+                    const std::string& message, bool temporary, bool recorded = true) {
     plan.report.outcome = Outcome::failed;
     plan.report.message = message;
     plan.report.temporary = temporary;
-    if (request.dry_run) {
+    if (request.dry_run || !recorded) {
         return;
     }
     auto& s = plan.state;
@@ -114,16 +117,21 @@ void deploy_dry_run(LineagePlan& plan, const store::Store& store, const RenewReq
 }
 
 void issue_again(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
-                 CaPool& cas, Logger& log) {
+                 CaPool& cas, const store::Lock& lock, Logger& log) {
     // Read again, under the lock: the plan does not keep configs (issue #20).
     auto issue = request_from_config(store.read_config(plan.name));
-    issue.force = true;
+    // Due only to store a kept certificate: if that one is stale, no order.
+    issue.force = plan.report.due_source != "recovery";
     issue.dry_run = request.dry_run;
     issue.replaces = plan.replaces;
     auto& client =
         cas.signed_client(store, CaRef{issue.server_url, issue.ca_bundle}, issue.account_name);
     log.info("Renewing " + plan.name);
-    auto result = issue_certificate_locked(store, client, issue, log);
+    auto result = issue_certificate_locked(store, client, issue, log, &lock);
+    if (result.status == "exists") {
+        plan.report.message = "the kept certificate was not stored (see the warning)";
+        return;
+    }
     plan.report.outcome = Outcome::renewed;
     plan.report.not_after = result.cert.not_after;
     plan.report.version = result.version;
@@ -142,6 +150,7 @@ void issue_again(LineagePlan& plan, const store::Store& store, const RenewReques
     clear_revocation(s);
     plan.report.consecutive_failures = 0;
     deploy(plan, store, request, log);
+    require_lock(&lock, plan.name);
     store.write_state(plan.name, state_to_json(s));
 }
 
@@ -161,7 +170,7 @@ void lock_and_issue(LineagePlan& plan, const store::Store& store, const RenewReq
         plan.report.message = "renewed by another acmectl meanwhile";
         return;
     }
-    issue_again(plan, store, request, cas, log);
+    issue_again(plan, store, request, cas, *lock, log);
 }
 
 // Whatever goes wrong with one lineage (the CA, a hand-edited config.json, a
@@ -173,7 +182,8 @@ void renew_one(LineagePlan& plan, const store::Store& store, const RenewRequest&
         try {
             lock_and_issue(plan, store, request, cas, log);
         } catch (const Error& e) {
-            record_failure(plan, store, request, e.what(), e.temporary());
+            const bool conflict = e.kind() == ErrorKind::conflict;
+            record_failure(plan, store, request, e.what(), e.temporary() || conflict, !conflict);
         } catch (const nlohmann::json::exception& e) {
             record_failure(plan, store, request, std::string("config.json: ") + e.what(), false);
         } catch (const std::exception& e) {

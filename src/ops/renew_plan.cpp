@@ -3,6 +3,7 @@
 #include "acme/problem.hpp"
 #include "common/error.hpp"
 #include "ops/ca_pool.hpp"
+#include "ops/recovery.hpp"
 #include "renew/ari.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
@@ -156,6 +157,20 @@ void decide(LineagePlan& plan, const RenewRequest& request, const CaRef& server,
     plan.due = now() >= *plan.report.due;
 }
 
+// A certificate an earlier run could not store (ops/recovery.hpp) makes the
+// lineage due, whatever its backoff or dates: it is stored, with no order.
+void due_for_recovery(LineagePlan& plan, const store::Store& store, const RenewRequest& request) {
+    std::error_code ec;
+    if (plan.due || request.dry_run ||
+        !std::filesystem::exists(recovery_path(store, plan.name), ec)) {
+        return;
+    }
+    plan.report.outcome = Outcome::not_due;
+    plan.report.due_source = "recovery";
+    plan.report.due = now();
+    plan.due = true;
+}
+
 void fail_plan(LineagePlan& plan, const std::string& message) {
     plan.report.outcome = Outcome::failed;
     plan.report.message = message;
@@ -213,6 +228,7 @@ void plan_lineage(LineagePlan& plan, const store::Store& store, const RenewReque
         load(plan, store);
         const auto issue = request_from_config(plan.config);
         decide(plan, request, CaRef{issue.server_url, issue.ca_bundle}, cas, log);
+        due_for_recovery(plan, store, request);
     } catch (const nlohmann::json::exception& e) { // a hand-edited config.json
         fail_plan(plan, std::string("config.json: ") + e.what());
     } catch (const std::exception& e) { // a full disk, no memory: this lineage only

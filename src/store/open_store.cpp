@@ -33,6 +33,8 @@ std::unique_ptr<Store> open_etcd(const StoreOptions& options) {
     etcd::EtcdStoreOptions store;
     store.prefix = url.prefix;
     store.node = options.node.empty() ? hostname() : options.node;
+    if (options.lock_ttl > 0)
+        store.lock_ttl = options.lock_ttl;
     if (!options.fleet_key_file.empty())
         store.fleet_key = etcd::read_fleet_key(options.fleet_key_file);
     return std::make_unique<etcd::EtcdStore>(std::move(client), std::move(store), options.home);

@@ -19,6 +19,7 @@ struct StoreOptions {
     std::string key_file;         // etcds://: client certificate's key
     std::string credentials_file; // etcd user:password, one line, mode 0600
     std::string fleet_key_file;   // the AES-256-GCM key sealing private keys in etcd
+    int lock_ttl = 0;             // seconds of the etcd lock's lease; 0 = the default (60)
 };
 
 // Throws Error(usage) for an unknown scheme or a malformed URL, Error(config)

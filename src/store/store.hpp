@@ -37,9 +37,12 @@ class Lock {
     virtual ~Lock() = default;
     Lock(const Lock&) = delete;
     Lock& operator=(const Lock&) = delete;
-    // True once the lock can no longer be trusted (an etcd lease that expired):
-    // the holder must stop before writing.
+    // True once the lock can no longer be trusted (an etcd lease that expired
+    // or was revoked): the holder must stop before writing. The etcd lock asks
+    // etcd (one keep-alive) so that the answer holds now, not a while ago.
     virtual bool lost() const { return false; }
+    // What to call the lock in messages ("the etcd lock PREFIX/locks/NAME ...").
+    virtual std::string describe() const { return "the lineage lock"; }
 };
 
 // The folder name of an ACME server in both layouts: host, "_port" unless it

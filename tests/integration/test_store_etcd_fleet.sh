@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Three nodes (three homes, --node a/b/c) share one etcd store and run
-# `renew --force` at the same moment on N lineages: Pebble issues exactly N
-# certificates and every lineage gets exactly one new version; the lock
+# `renew --force` at the same moment on N lineages (ACMECTL_FLEET_LINEAGES,
+# 20 as issue #17 asks): Pebble's log shows exactly N new orders and N
+# certificates, and every lineage gets exactly one new version; the lock
 # names the node holding it.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/etcd_lib.sh"
 
-N=${ACMECTL_FLEET_LINEAGES:-5}
+N=${ACMECTL_FLEET_LINEAGES:-20}
 S=(--store "$STORE" --store-key-file "$FLEET_KEY")
 register_account "${S[@]}"
 # http-01 through a webroot served on HTTP_PORT, shared by the three nodes (as
@@ -19,7 +20,8 @@ for ((i = 1; i <= N; i++)); do
     --webroot "$WEB" --json "${S[@]}" -d "l$i.fleet.example" --name "l$i"
 done
 issued() { grep -c "Issued certificate serial" "$PEBBLE_DIR/pebble.log" || true; }
-before=$(issued)
+orders() { grep -c "Added order" "$PEBBLE_DIR/pebble.log" || true; }
+before=$(issued) orders_before=$(orders) t0=$SECONDS
 for node in a b c; do
   mkdir -p "$TEST_TMP/$node"
   timeout 120 "$ACMECTL" renew --home "$TEST_TMP/$node" --ca-bundle "$CA" --force \
@@ -32,6 +34,8 @@ for node in a b c; do
 done
 renewed=$(cat "$TEST_TMP"/{a,b,c}.out | jq -s '[.[].lineages[] | select(.action == "renewed")] | length')
 expect_eq "$renewed" "$N" "lineages renewed across the three nodes"
+echo "three nodes renewed $N lineages in $((SECONDS - t0)) s"
+expect_eq "$(($(orders) - orders_before))" "$N" "new orders in Pebble's log"
 expect_eq "$(($(issued) - before))" "$N" "certificates Pebble issued"
 for ((i = 1; i <= N; i++)); do
   expect_exit 0 etcdctl --endpoints="$ETCD_URL" get "/acme/certs/l$i/current" --print-value-only

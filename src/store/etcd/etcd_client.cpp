@@ -2,11 +2,17 @@
 
 #include "common/error.hpp"
 
+#include <thread>
+
 namespace acme::store::etcd {
 
 using nlohmann::json;
 
 namespace {
+
+// A leader election takes about two election timeouts (1 s each by default).
+constexpr int k_busy_rounds = 8;
+constexpr std::chrono::milliseconds k_busy_pause{500};
 
 // gRPC codes the gateway reports for a member that cannot serve right now:
 // another member may (DEADLINE_EXCEEDED 4, UNAVAILABLE 14).
@@ -88,9 +94,10 @@ void Client::authenticate(std::size_t endpoint) {
     reset_transport();
 }
 
-// nullopt (with `failure` set) when this endpoint cannot answer and another may.
+// nullopt (with `failure` set) when this endpoint cannot answer and another may;
+// `busy` once a member answered that it cannot serve right now.
 std::optional<json> Client::call_once(std::size_t endpoint, const std::string& path,
-                                      const std::string& body, std::string& failure) {
+                                      const std::string& body, std::string& failure, bool& busy) {
     const auto& base = m_config.endpoints[endpoint];
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (!m_config.user.empty() && m_token.empty())
@@ -114,6 +121,7 @@ std::optional<json> Client::call_once(std::size_t endpoint, const std::string& p
         }
         if (is_retriable(response.status, answer)) {
             failure = base + ": " + error_text(answer, response.status);
+            busy = true;
             return std::nullopt;
         }
         throw Error(ErrorKind::config, "etcd at " + base + " refused " + path + ": " +
@@ -122,6 +130,10 @@ std::optional<json> Client::call_once(std::size_t endpoint, const std::string& p
     throw Error(ErrorKind::config, "etcd at " + base + " does not accept our credentials");
 }
 
+// Every endpoint in turn, from the one that answered last. When a member
+// answered "no leader / unavailable" (an election after the leader died takes
+// a second or two), the round is tried again a few times; when every
+// connection failed it is not: an unreachable store is reported at once.
 json Client::call(const std::string& path, const json& request) {
     const std::string body = request.dump();
     if (body.size() > k_max_request_bytes)
@@ -130,12 +142,18 @@ json Client::call(const std::string& path, const json& request) {
     std::lock_guard guard(m_mutex);
     std::string last;
     const auto count = m_config.endpoints.size();
-    for (std::size_t i = 0; i < count; ++i) {
-        const auto endpoint = (m_current + i) % count;
-        if (auto answer = call_once(endpoint, path, body, last)) {
-            m_current = endpoint;
-            return *answer;
+    for (int round = 0;; ++round) {
+        bool busy = false;
+        for (std::size_t i = 0; i < count; ++i) {
+            const auto endpoint = (m_current + i) % count;
+            if (auto answer = call_once(endpoint, path, body, last, busy)) {
+                m_current = endpoint;
+                return *answer;
+            }
         }
+        if (!busy || round + 1 >= k_busy_rounds)
+            break;
+        std::this_thread::sleep_for(k_busy_pause);
     }
     throw Error(ErrorKind::network, "etcd unreachable (tried " + endpoint_list() + "): " + last);
 }

@@ -64,7 +64,8 @@ class Client {
   private:
     nlohmann::json call(const std::string& path, const nlohmann::json& body);
     std::optional<nlohmann::json> call_once(std::size_t endpoint, const std::string& path,
-                                            const std::string& body, std::string& failure);
+                                            const std::string& body, std::string& failure,
+                                            bool& busy);
     void authenticate(std::size_t endpoint);
     void reset_transport();
 

@@ -1,12 +1,15 @@
 // The per-lineage lock on etcd: a lease (kept alive by a thread while the
 // holder works) and a create-if-absent txn on PREFIX/locks/<name> holding the
-// node name. A dead holder's lease expires and the key goes with it.
+// node name. A dead holder's lease expires and the key goes with it. The
+// lease's TTL is --store-lock-ttl (60 s by default): how long a killed
+// node's lineages stay locked.
 #include "common/error.hpp"
 #include "store/etcd/etcd_store.hpp"
 
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <thread>
 
 namespace acme::store::etcd {
@@ -36,26 +39,47 @@ class EtcdLock : public Lock {
         }
     }
 
-    bool lost() const override { return m_lost; }
+    // Asks etcd now: the keep-alive thread may not have noticed yet that the
+    // lease was revoked, and a holder is about to write.
+    bool lost() const override {
+        if (!m_lost)
+            refresh();
+        return m_lost;
+    }
+
+    std::string describe() const override {
+        char lease[32];
+        std::snprintf(lease, sizeof lease, "%llx", static_cast<unsigned long long>(m_lease));
+        return "the etcd lock " + m_store.prefix() + "locks/" + m_name + " (node " +
+               m_store.node() + ", lease " + lease + ")";
+    }
 
   private:
-    // Refreshes every TTL/3; a lease etcd no longer knows, or no answer for
-    // longer than the TTL, means another node may take the lock: lost.
+    // One keep-alive. A lease etcd no longer knows, or no answer for longer
+    // than the TTL, means another node may take the lock: lost, for good.
+    void refresh() const {
+        try {
+            if (m_client->lease_keepalive(m_lease) <= 0) {
+                m_lost = true;
+                return;
+            }
+            std::lock_guard guard(m_time_mutex);
+            m_last_ok = std::chrono::steady_clock::now();
+        } catch (const Error&) {
+            std::lock_guard guard(m_time_mutex);
+            if (std::chrono::steady_clock::now() - m_last_ok >= std::chrono::seconds(m_ttl))
+                m_lost = true;
+        }
+    }
+
+    // Refreshes every TTL/3 until released.
     void keep_alive() {
         const auto period = std::chrono::seconds(std::max(1, m_ttl / 3));
-        auto last_ok = std::chrono::steady_clock::now();
         std::unique_lock guard(m_mutex);
         while (!m_wake.wait_for(guard, period, [this] { return m_stop; })) {
             guard.unlock();
-            try {
-                if (m_client->lease_keepalive(m_lease) <= 0)
-                    m_lost = true;
-                else
-                    last_ok = std::chrono::steady_clock::now();
-            } catch (const Error&) {
-                if (std::chrono::steady_clock::now() - last_ok >= std::chrono::seconds(m_ttl))
-                    m_lost = true;
-            }
+            if (!m_lost)
+                refresh();
             guard.lock();
         }
     }
@@ -65,7 +89,9 @@ class EtcdLock : public Lock {
     std::int64_t m_lease;
     int m_ttl;
     std::unique_ptr<Client> m_client;
-    std::atomic<bool> m_lost{false};
+    mutable std::atomic<bool> m_lost{false};
+    mutable std::mutex m_time_mutex;
+    mutable std::chrono::steady_clock::time_point m_last_ok = std::chrono::steady_clock::now();
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stop = false;

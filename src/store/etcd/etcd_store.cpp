@@ -59,14 +59,20 @@ std::optional<json> EtcdStore::get_json(const std::string& key) const {
     return value;
 }
 
-void EtcdStore::put_json(const std::string& key, const json& value) const {
-    std::string text;
+namespace {
+
+std::string json_text(const std::string& key, const json& value) {
     try {
-        text = value.dump(2) + "\n";
+        return value.dump(2) + "\n";
     } catch (const json::exception& e) {
         throw Error(ErrorKind::config, "cannot write " + key + ": " + e.what());
     }
-    m_client->put(key, text);
+}
+
+} // namespace
+
+void EtcdStore::put_json(const std::string& key, const json& value) const {
+    m_client->put(key, json_text(key, value));
 }
 
 // ---- accounts ---------------------------------------------------------------
@@ -241,6 +247,13 @@ json EtcdStore::read_config(const std::string& name) const {
 }
 
 void EtcdStore::write_config(const std::string& name, const json& config) const {
+    {
+        std::lock_guard guard(m_mutex);
+        if (auto it = m_pending.find(name); it != m_pending.end()) {
+            it->second.config = json_text(lineage_key(name) + "config", config);
+            return;
+        }
+    }
     put_json(lineage_key(name) + "config", config);
 }
 

@@ -54,6 +54,9 @@ class EtcdStore : public Store {
     bool lineage_exists(const std::string& name) const override;
     std::vector<std::string> list_lineages() const override;
     nlohmann::json read_config(const std::string& name) const override;
+    // Between write_version and activate_version the config waits and is
+    // written in activate's transaction: a first issue that fails halfway
+    // leaves no config without a version behind.
     void write_config(const std::string& name, const nlohmann::json& config) const override;
     nlohmann::json read_state(const std::string& name) const override;
     void write_state(const std::string& name, const nlohmann::json& state) const override;
@@ -102,6 +105,12 @@ class EtcdStore : public Store {
     void forget_lock(const std::string& name) const;
 
   private:
+    struct Pending {
+        int version;
+        VersionFiles files;
+        std::optional<std::string> config; // written with the version, when given meanwhile
+    };
+
     std::string lineage_key(const std::string& name) const; // PREFIX/certs/<name>/
     std::string account_key(const std::string& server_url, const std::string& name) const;
     std::string seal(const std::string& key, const std::string& pem) const;
@@ -111,17 +120,14 @@ class EtcdStore : public Store {
     std::vector<Op> version_ops(const std::string& name, int version,
                                 const VersionFiles& files) const;
     void ensure_local(const std::string& name, int version) const;
-    void publish_pending(const std::string& name, int version, const VersionFiles& files) const;
+    void publish_pending(const std::string& name, const Pending& pending) const;
+    bool already_published(const std::string& name, const Pending& pending) const;
     void move_current(const std::string& name, int version) const;
     std::vector<Compare> lock_compares(const std::string& name) const;
 
     std::unique_ptr<Client> m_client;
     EtcdStoreOptions m_options;
     FileStore m_cache;
-    struct Pending {
-        int version;
-        VersionFiles files;
-    };
     mutable std::mutex m_mutex;
     mutable std::map<std::string, Pending> m_pending;    // per lineage
     mutable std::map<std::string, std::int64_t> m_locks; // lineage -> lock key's create_revision

@@ -83,7 +83,7 @@ int EtcdStore::write_version(const std::string& name, const VersionFiles& files,
         (void)seal(base + "privkey",
                    files.privkey); // no fleet key: fail before the CA is asked again
     std::lock_guard guard(m_mutex);
-    m_pending[name] = Pending{n, files};
+    m_pending[name] = Pending{n, files, std::nullopt};
     return n;
 }
 
@@ -111,23 +111,37 @@ void EtcdStore::import_version(const std::string& name, int version,
     m_client->txn({created_at(cert, 0)}, version_ops(name, version, files));
 }
 
-void EtcdStore::publish_pending(const std::string& name, int version,
-                                const VersionFiles& files) const {
+// A txn whose answer was lost (the member died after committing it) and that
+// the client sent again fails its compares: it did apply if current now
+// names this version with this certificate.
+bool EtcdStore::already_published(const std::string& name, const Pending& pending) const {
     const auto lineage = lineage_key(name);
+    auto current = m_client->get(lineage + "current");
+    if (!current || current->value != std::to_string(pending.version))
+        return false;
+    auto cert = m_client->get(lineage + "versions/" + std::to_string(pending.version) + "/cert");
+    return cert && cert->value == pending.files.cert;
+}
+
+void EtcdStore::publish_pending(const std::string& name, const Pending& pending) const {
+    const auto lineage = lineage_key(name);
+    const auto version = pending.version;
     const auto base = lineage + "versions/" + std::to_string(version) + "/";
     auto current = m_client->get(lineage + "current");
     std::vector<Compare> compares = lock_compares(name);
     compares.push_back(modified_at(lineage + "current", current ? current->mod_revision : 0));
     compares.push_back(created_at(base + "cert", 0));
-    std::vector<Op> ops = version_ops(name, version, files);
+    std::vector<Op> ops = version_ops(name, version, pending.files);
     ops.push_back(put_op(lineage + "current", std::to_string(version)));
-    if (!m_client->txn(compares, ops).succeeded)
+    if (pending.config)
+        ops.push_back(put_op(lineage + "config", *pending.config));
+    if (!m_client->txn(compares, ops).succeeded && !already_published(name, pending))
         throw Error(ErrorKind::conflict,
                     "lineage " + name +
                         " changed in etcd meanwhile, or this node lost its lock "
                         "(lease expired): version " +
                         std::to_string(version) + " not written");
-    m_cache.install_version(name, version, files);
+    m_cache.install_version(name, version, pending.files);
     m_cache.activate_version(name, version);
 }
 
@@ -153,7 +167,7 @@ void EtcdStore::activate_version(const std::string& name, int version) const {
         }
     }
     if (pending)
-        publish_pending(name, version, pending->files);
+        publish_pending(name, *pending);
     else
         move_current(name, version);
 }
