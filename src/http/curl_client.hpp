@@ -2,19 +2,19 @@
 // request, so the TLS connection to the CA is kept alive across the flow.
 #pragma once
 
+#include "http/transport.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "http/transport.hpp"
-
 namespace acme::http {
 
 struct ClientOptions {
-    std::string ca_bundle;     // PEM file of trusted roots; "" = system store
-    bool insecure = false;     // skip verification (explicit --insecure only)
+    std::string ca_bundle; // PEM file of trusted roots; "" = system store
+    bool insecure = false; // skip verification (explicit --insecure only)
     std::chrono::milliseconds connect_timeout{10'000};
     std::chrono::milliseconds total_timeout{30'000}; // per request
     std::size_t max_body = 1 << 20;                  // bytes; larger bodies throw
@@ -22,6 +22,12 @@ struct ClientOptions {
     std::string client_cert;                         // PEM client certificate; "" = none
     std::string client_key;                          // its PEM private key
     std::vector<std::string> extra_headers;          // "Name: value", sent with every POST
+    // Added to a failed verification of the server's certificate; "" = how to
+    // trust an ACME CA's private root (--ca-bundle).
+    std::string verify_hint;
+    // Added when the server drops a connection it accepted without answering:
+    // a TLS 1.3 server refusing a client certificate looks like that to curl.
+    std::string dropped_hint;
 };
 
 class CurlClient : public Transport {

@@ -33,6 +33,17 @@ std::string error_text(const json& body, long status) {
 
 } // namespace
 
+// etcd with authentication on names no option; say which one is missing.
+std::string Client::auth_hint(const json& answer) const {
+    const std::string message = error_text(answer, 0);
+    if (m_config.user.empty() && message.find("user name is empty") != std::string::npos)
+        return " (etcd demands a user: give --store-credentials FILE holding USER:PASSWORD)";
+    if (message.find("permission denied") != std::string::npos)
+        return " (etcd user " + (m_config.user.empty() ? std::string("(none)") : m_config.user) +
+               " needs a role with read and write permission on the store's prefix)";
+    return "";
+}
+
 void check_value_size(const std::string& key, const std::string& value) {
     // base64 grows a value by 4/3, and the request carries key and framing too.
     if ((value.size() + 2) / 3 * 4 + key.size() + 1024 > k_max_request_bytes)
@@ -69,12 +80,13 @@ void Client::authenticate(std::size_t endpoint) {
     m_token.clear();
     reset_transport();
     const auto url = m_config.endpoints[endpoint] + "/v3/auth/authenticate";
+    ++m_requests;
     const auto response = m_http->post(url, body.dump(), "application/json");
     const json answer = json::parse(response.body, nullptr, false);
     if (response.status != 200 || !answer.is_object() || !answer.contains("token"))
-        throw Error(ErrorKind::config, "etcd at " + m_config.endpoints[endpoint] +
-                                           " refused user " + m_config.user + ": " +
-                                           error_text(answer, response.status));
+        throw Error(is_retriable(response.status, answer) ? ErrorKind::network : ErrorKind::config,
+                    "etcd at " + m_config.endpoints[endpoint] + " refused user " + m_config.user +
+                        ": " + error_text(answer, response.status));
     m_token = answer["token"].get<std::string>();
     reset_transport();
 }
@@ -84,10 +96,10 @@ std::optional<json> Client::call_once(std::size_t endpoint, const std::string& p
                                       const std::string& body, std::string& failure) {
     const auto& base = m_config.endpoints[endpoint];
     for (int attempt = 0; attempt < 2; ++attempt) {
-        if (!m_config.user.empty() && m_token.empty())
-            authenticate(endpoint);
         http::Response response;
         try {
+            if (!m_config.user.empty() && m_token.empty())
+                authenticate(endpoint); // an unreachable member: try the next one
             ++m_requests;
             response = m_http->post(base + path, body, "application/json");
         } catch (const Error& e) {
@@ -108,7 +120,7 @@ std::optional<json> Client::call_once(std::size_t endpoint, const std::string& p
             return std::nullopt;
         }
         throw Error(ErrorKind::config, "etcd at " + base + " refused " + path + ": " +
-                                           error_text(answer, response.status));
+                                           error_text(answer, response.status) + auth_hint(answer));
     }
     throw Error(ErrorKind::config, "etcd at " + base + " does not accept our credentials");
 }

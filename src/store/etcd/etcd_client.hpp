@@ -61,6 +61,7 @@ class Client {
     std::optional<nlohmann::json> call_once(std::size_t endpoint, const std::string& path,
                                             const std::string& body, std::string& failure);
     void authenticate(std::size_t endpoint);
+    std::string auth_hint(const nlohmann::json& answer) const;
     void reset_transport();
 
     ClientConfig m_config;
