@@ -44,12 +44,27 @@ std::string Client::auth_hint(const json& answer) const {
     return "";
 }
 
+void check_request_size(const std::vector<Op>& ops) {
+    // etcd measures the request as protobuf (raw bytes, not the gateway's
+    // base64): keys, values and a little framing per operation.
+    std::size_t total = 512;
+    const Op* largest = nullptr;
+    for (const Op& op : ops) {
+        total += op.key.size() + op.value.size() + op.range_end.size() + 32;
+        if (largest == nullptr || op.value.size() > largest->value.size())
+            largest = &op;
+    }
+    if (total <= k_max_request_bytes || largest == nullptr)
+        return;
+    throw Error(ErrorKind::config,
+                "cannot write " + largest->key + " (" + std::to_string(largest->value.size()) +
+                    " bytes) to etcd: the request would be " + std::to_string(total) +
+                    " bytes, and etcd accepts up to 1.5 MiB (" +
+                    std::to_string(k_max_request_bytes) + ", its --max-request-bytes)");
+}
+
 void check_value_size(const std::string& key, const std::string& value) {
-    // base64 grows a value by 4/3, and the request carries key and framing too.
-    if ((value.size() + 2) / 3 * 4 + key.size() + 1024 > k_max_request_bytes)
-        throw Error(ErrorKind::config, "the value of " + key + " is " +
-                                           std::to_string(value.size()) +
-                                           " bytes: etcd accepts requests up to 1.5 MiB");
+    check_request_size({put_op(key, value)});
 }
 
 Client::Client(ClientConfig config) : m_config(std::move(config)) {
@@ -126,10 +141,7 @@ std::optional<json> Client::call_once(std::size_t endpoint, const std::string& p
 }
 
 json Client::call(const std::string& path, const json& request) {
-    const std::string body = request.dump();
-    if (body.size() > k_max_request_bytes)
-        throw Error(ErrorKind::config, "a request of " + std::to_string(body.size()) +
-                                           " bytes to etcd exceeds its 1.5 MiB limit");
+    const std::string body = request.dump(); // sizes checked by put and txn
     std::lock_guard guard(m_mutex);
     std::string last;
     const auto count = m_config.endpoints.size();
@@ -166,8 +178,7 @@ void Client::remove(const std::string& key, const std::string& range_end) {
 
 TxnResult Client::txn(const std::vector<Compare>& compares, const std::vector<Op>& success,
                       const std::vector<Op>& failure) {
-    for (const Op& op : success)
-        check_value_size(op.key, op.value);
+    check_request_size(success);
     json answer = call("/v3/kv/txn", encode_txn(compares, success, failure));
     TxnResult result;
     result.succeeded = answer.value("succeeded", false);

@@ -72,7 +72,9 @@ class Client {
     std::atomic<std::size_t> m_requests{0};
 };
 
-// Refuses (Error(config), naming the key) a value etcd would refuse.
+// Refuses (Error(config), naming the largest value's key, its size and the
+// request's) what etcd would refuse as too large: checked before sending.
+void check_request_size(const std::vector<Op>& ops);
 void check_value_size(const std::string& key, const std::string& value);
 
 } // namespace acme::store::etcd
