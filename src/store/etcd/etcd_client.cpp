@@ -186,6 +186,14 @@ TxnResult Client::txn(const std::vector<Compare>& compares, const std::vector<Op
     return result;
 }
 
+std::vector<KeyValue> txn_range(const TxnResult& result, std::size_t index) {
+    if (!result.responses.is_array() || index >= result.responses.size())
+        return {};
+    const json& response = result.responses[index];
+    auto it = response.find("response_range");
+    return it == response.end() ? std::vector<KeyValue>{} : decode_kvs(*it);
+}
+
 std::int64_t Client::lease_grant(int ttl_seconds) {
     json answer = call("/v3/lease/grant", {{"TTL", std::to_string(ttl_seconds)}});
     const auto id = decode_int(answer, "ID");

@@ -29,6 +29,8 @@ struct TxnResult {
     bool succeeded = false;
     nlohmann::json responses; // the gateway's "responses" array
 };
+// The kvs of the index-th response of a txn, a range op's (empty otherwise).
+std::vector<KeyValue> txn_range(const TxnResult& result, std::size_t index);
 
 class Client {
   public:

@@ -130,6 +130,8 @@ class EtcdStore : public Store {
     mutable std::mutex m_mutex;
     mutable std::map<std::string, Pending> m_pending;    // per lineage
     mutable std::map<std::string, std::int64_t> m_locks; // lineage -> lock key's create_revision
+    // lineage -> the holder a failed try_lock read, for the lock_holder call after it
+    mutable std::map<std::string, std::optional<std::string>> m_holders;
 };
 
 } // namespace acme::store::etcd
