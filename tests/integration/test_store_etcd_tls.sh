@@ -5,7 +5,8 @@
 # missing client certificate or a certificate from another CA each give one
 # clear line naming the option to fix, exit 75 like any store that cannot be
 # reached, and write nothing; a client key that is not the certificate's is
-# refused before any request (exit 1).
+# refused before any request (exit 1); an etcd whose own server certificate
+# lacks clientAuth (its JSON gateway then cannot call it) is named as such.
 source "$(dirname "$0")/lib.sh"
 
 PKI=$TEST_TMP/pki
@@ -31,6 +32,7 @@ make_ca other-ca
 make_cert server etcd-ca $'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth'
 make_cert node1 etcd-ca 'extendedKeyUsage=clientAuth'
 make_cert stranger other-ca 'extendedKeyUsage=clientAuth'
+make_cert server-only etcd-ca $'subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth'
 
 ETCD_SCHEME=https
 ETCD_ARGS=(--cert-file "$PKI/server.pem" --key-file "$PKI/server.key" --client-cert-auth
@@ -107,3 +109,13 @@ renew_with 0 "${TLS[@]}"
 expect_exit 0 etcdctl --endpoints="$ETCD_URL" "${ETCDCTL_ARGS[@]}" get /acme/certs/tls/current \
   --print-value-only
 expect_eq "$OUT" 3 "etcd current after the last renewal"
+
+# etcd restarted with a server certificate lacking clientAuth: etcdctl (gRPC)
+# still works, but etcd's JSON gateway cannot call etcd; the message says why.
+_stop_pid "$ETCD_PID"
+ETCD_ARGS=(--cert-file "$PKI/server-only.pem" --key-file "$PKI/server-only.key" --client-cert-auth
+  --trusted-ca-file "$PKI/etcd-ca.pem")
+start_etcd
+renew_with 75 "${TLS[@]}"
+expect_one_line "$ERR" "server certificate without clientAuth error"
+expect_contains "$ERR" "needs extendedKeyUsage clientAuth" "server certificate without clientAuth error"

@@ -31,6 +31,19 @@ std::string error_text(const json& body, long status) {
     return "HTTP " + std::to_string(status);
 }
 
+// etcd's JSON gateway calls etcd's gRPC port presenting etcd's own server
+// certificate; under client-cert-auth, one without clientAuth is refused and
+// every request answers "connection closed" while etcdctl works.
+std::string gateway_hint(const std::string& endpoint, const json& answer) {
+    const auto text = error_text(answer, 0);
+    if (endpoint.rfind("https://", 0) != 0 ||
+        (text.find("connection closed") == std::string::npos &&
+         text.find("connection error") == std::string::npos))
+        return "";
+    return " (etcd's gateway cannot reach etcd itself: with client-cert-auth, etcd's server "
+           "certificate needs extendedKeyUsage clientAuth too)";
+}
+
 } // namespace
 
 // etcd with authentication on names no option; say which one is missing.
@@ -131,7 +144,8 @@ std::optional<json> Client::call_once(std::size_t endpoint, const std::string& p
             continue;
         }
         if (is_retriable(response.status, answer)) {
-            failure = base + ": " + error_text(answer, response.status);
+            failure =
+                base + ": " + error_text(answer, response.status) + gateway_hint(base, answer);
             return std::nullopt;
         }
         throw Error(ErrorKind::config, "etcd at " + base + " refused " + path + ": " +
