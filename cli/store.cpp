@@ -121,12 +121,13 @@ int run_rekey(const GlobalOptions& g, const StoreOptions& o) {
     const auto* etcd = dynamic_cast<const acme::store::etcd::EtcdStore*>(store.get());
     if (!etcd)
         throw CLI::ValidationError("store rekey needs an etcd store (--store etcd://...)");
-    const auto count = etcd->rekey(acme::store::etcd::read_fleet_key(o.new_key_file));
+    const auto result = etcd->rekey(acme::store::etcd::read_fleet_key(o.new_key_file));
     if (g.json)
-        print_json({{"resealed", count}});
+        print_json({{"resealed", result.resealed}, {"already_new", result.already_new}});
     else if (!g.quiet)
-        std::cout << "Resealed " << count << " key(s) under " << o.new_key_file
-                  << ": use it as --store-key-file on every node now\n";
+        std::cout << "Resealed " << result.resealed << " key(s) under " << o.new_key_file << " ("
+                  << result.already_new
+                  << " were already): use it as --store-key-file on every node now\n";
     return 0;
 }
 

@@ -145,6 +145,7 @@ struct CurlClient::Impl {
     }
     [[noreturn]] void throw_error(CURLcode code, const std::string& url) const;
     std::string curl_message(CURLcode code) const;
+    std::string dropped_hint() const;
 
     static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
     static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
@@ -306,6 +307,12 @@ std::string CurlClient::Impl::curl_message(CURLcode code) const {
                                    : std::string(curl_easy_strerror(code));
 }
 
+// The connection was made, then failed without an answer (reset, empty
+// reply, a handshake cut short): the caller's hint for why, if it has one.
+std::string CurlClient::Impl::dropped_hint() const {
+    return options.dropped_hint.empty() ? "" : " (" + options.dropped_hint + ")";
+}
+
 void CurlClient::Impl::throw_error(CURLcode code, const std::string& url) const {
     if (body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
         throw Error(ErrorKind::protocol, "response from " + url + " exceeds " +
@@ -332,14 +339,18 @@ void CurlClient::Impl::throw_error(CURLcode code, const std::string& url) const 
     }
     if (is_tls_verification_error(code)) {
         // Most often a private CA (step-ca, Pebble, a company's own): say how to trust it.
+        const std::string hint = !options.verify_hint.empty()
+                                     ? options.verify_hint
+                                     : "for a CA with a private root, pass --ca-bundle FILE or "
+                                       "set 'ca-bundle = FILE' in acmectl.conf";
         throw Error(ErrorKind::tls, "TLS verification of " + host_of(url) + " failed: " + message +
-                                        " (for a CA with a private root, pass --ca-bundle FILE "
-                                        "or set 'ca-bundle = FILE' in acmectl.conf)");
+                                        " (" + hint + ")");
     }
     if (is_tls_handshake_error(code)) {
-        throw Error(ErrorKind::tls, "TLS handshake with " + host_of(url) + " failed: " + message);
+        throw Error(ErrorKind::tls,
+                    "TLS handshake with " + host_of(url) + " failed: " + message + dropped_hint());
     }
-    throw Error(ErrorKind::network, "request to " + url + " failed: " + message);
+    throw Error(ErrorKind::network, "request to " + url + " failed: " + message + dropped_hint());
 }
 
 CurlClient::CurlClient(ClientOptions options)

@@ -24,6 +24,12 @@ struct ClientOptions {
     std::string client_cert;                         // PEM client certificate; "" = none
     std::string client_key;                          // its PEM private key
     std::vector<std::string> extra_headers;          // "Name: value", sent with every POST
+    // Added to a failed verification of the server's certificate; "" = how to
+    // trust an ACME CA's private root (--ca-bundle).
+    std::string verify_hint;
+    // Added when the server drops a connection it accepted without answering:
+    // a TLS 1.3 server refusing a client certificate looks like that to curl.
+    std::string dropped_hint;
 };
 
 // Where a streamed response goes (etcd's watch): the body as it arrives.

@@ -2,6 +2,7 @@
 
 #include "common/error.hpp"
 #include "store/etcd/etcd_store.hpp"
+#include "store/etcd/etcd_tls.hpp"
 #include "store/etcd/etcd_url.hpp"
 #include "store/etcd/fleet_key.hpp"
 #include "store/file_store.hpp"
@@ -23,9 +24,8 @@ std::unique_ptr<Store> open_etcd(const StoreOptions& options) {
     const auto url = etcd::parse_etcd_url(options.url);
     etcd::ClientConfig client;
     client.endpoints = url.endpoints;
-    client.http.ca_bundle = options.ca_file;
-    client.http.client_cert = options.cert_file;
-    client.http.client_key = options.key_file;
+    etcd::apply_tls_files(client.http, url.tls,
+                          {options.ca_file, options.cert_file, options.key_file});
     client.http.connect_timeout = std::chrono::milliseconds(3000);
     client.http.total_timeout = std::chrono::milliseconds(15000);
     if (!options.credentials_file.empty())

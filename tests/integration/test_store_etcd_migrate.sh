@@ -33,3 +33,24 @@ expect_exit 0 "$ACMECTL" issue --home "$BACK" --server "$SERVER" --ca-bundle "$C
 expect_exit 0 "$ACMECTL" store migrate "${S[@]}" --from "$STORE" --to "$BACK" --json
 expect_eq "$(readlink "$BACK/certs/mig/current")" versions/3 "newer destination kept"
 expect_contains "$(json '.lineages[0].message')" "newer"
+
+# A version over etcd's request limit: each file under the file store's 1 MiB
+# but chain and fullchain together (its intermediate repeated) over 1.5 MiB.
+# Refused before it is sent, naming the largest value and its size; nothing
+# of that version is written.
+BIG=$TEST_TMP/big
+mkdir -p "$BIG/certs"
+cp -a "$HOME_DIR/certs/mig" "$BIG/certs/big"
+cp -a "$HOME_DIR/accounts" "$BIG/"
+jq '.name = "big"' "$HOME_DIR/certs/mig/config.json" >"$BIG/certs/big/config.json"
+v=$BIG/certs/big/versions/2
+one=$(<"$HOME_DIR/certs/mig/versions/2/chain.pem")
+for ((i = 0; i < 700; i++)); do printf '%s\n' "$one"; done >"$v/chain.pem"
+cat "$v/cert.pem" "$v/chain.pem" >"$v/fullchain.pem"
+size=$(stat -c %s "$v/fullchain.pem")
+expect_exit 1 "$ACMECTL" store migrate "${S[@]}" --from "$BIG" --to "$STORE" --current-only
+expect_contains "$ERR" "cannot write /acme/certs/big/versions/2/fullchain ($size bytes) to etcd" \
+  "oversized version error"
+expect_contains "$ERR" "1.5 MiB" "oversized version error"
+expect_exit 0 etcdctl --endpoints="$ETCD_URL" get /acme/certs/big/ --prefix --keys-only
+expect_not_contains "$OUT" "versions/2" "etcd keys of the oversized version"

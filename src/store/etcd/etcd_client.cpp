@@ -37,14 +37,53 @@ std::string error_text(const json& body, long status) {
     return "HTTP " + std::to_string(status);
 }
 
+// etcd's JSON gateway calls etcd's gRPC port presenting etcd's own server
+// certificate; under client-cert-auth, one without clientAuth is refused and
+// every request answers "connection closed" while etcdctl works.
+std::string gateway_hint(const std::string& endpoint, const json& answer) {
+    const auto text = error_text(answer, 0);
+    if (endpoint.rfind("https://", 0) != 0 ||
+        (text.find("connection closed") == std::string::npos &&
+         text.find("connection error") == std::string::npos))
+        return "";
+    return " (etcd's gateway cannot reach etcd itself: with client-cert-auth, etcd's server "
+           "certificate needs extendedKeyUsage clientAuth too)";
+}
+
 } // namespace
 
+// etcd with authentication on names no option; say which one is missing.
+std::string Client::auth_hint(const json& answer) const {
+    const std::string message = error_text(answer, 0);
+    if (m_config.user.empty() && message.find("user name is empty") != std::string::npos)
+        return " (etcd demands a user: give --store-credentials FILE holding USER:PASSWORD)";
+    if (message.find("permission denied") != std::string::npos)
+        return " (etcd user " + (m_config.user.empty() ? std::string("(none)") : m_config.user) +
+               " needs a role with read and write permission on the store's prefix)";
+    return "";
+}
+
+void check_request_size(const std::vector<Op>& ops) {
+    // etcd measures the request as protobuf (raw bytes, not the gateway's
+    // base64): keys, values and a little framing per operation.
+    std::size_t total = 512;
+    const Op* largest = nullptr;
+    for (const Op& op : ops) {
+        total += op.key.size() + op.value.size() + op.range_end.size() + 32;
+        if (largest == nullptr || op.value.size() > largest->value.size())
+            largest = &op;
+    }
+    if (total <= k_max_request_bytes || largest == nullptr)
+        return;
+    throw Error(ErrorKind::config,
+                "cannot write " + largest->key + " (" + std::to_string(largest->value.size()) +
+                    " bytes) to etcd: the request would be " + std::to_string(total) +
+                    " bytes, and etcd accepts up to 1.5 MiB (" +
+                    std::to_string(k_max_request_bytes) + ", its --max-request-bytes)");
+}
+
 void check_value_size(const std::string& key, const std::string& value) {
-    // base64 grows a value by 4/3, and the request carries key and framing too.
-    if ((value.size() + 2) / 3 * 4 + key.size() + 1024 > k_max_request_bytes)
-        throw Error(ErrorKind::config, "the value of " + key + " is " +
-                                           std::to_string(value.size()) +
-                                           " bytes: etcd accepts requests up to 1.5 MiB");
+    check_request_size({put_op(key, value)});
 }
 
 Client::Client(ClientConfig config) : m_config(std::move(config)) {
@@ -84,12 +123,13 @@ void Client::authenticate(std::size_t endpoint) {
     m_token.clear();
     reset_transport();
     const auto url = m_config.endpoints[endpoint] + "/v3/auth/authenticate";
+    ++m_requests;
     const auto response = m_http->post(url, body.dump(), "application/json");
     const json answer = json::parse(response.body, nullptr, false);
     if (response.status != 200 || !answer.is_object() || !answer.contains("token"))
-        throw Error(ErrorKind::config, "etcd at " + m_config.endpoints[endpoint] +
-                                           " refused user " + m_config.user + ": " +
-                                           error_text(answer, response.status));
+        throw Error(is_retriable(response.status, answer) ? ErrorKind::network : ErrorKind::config,
+                    "etcd at " + m_config.endpoints[endpoint] + " refused user " + m_config.user +
+                        ": " + error_text(answer, response.status));
     m_token = answer["token"].get<std::string>();
     reset_transport();
 }
@@ -100,10 +140,10 @@ std::optional<json> Client::call_once(std::size_t endpoint, const std::string& p
                                       const std::string& body, std::string& failure, bool& busy) {
     const auto& base = m_config.endpoints[endpoint];
     for (int attempt = 0; attempt < 2; ++attempt) {
-        if (!m_config.user.empty() && m_token.empty())
-            authenticate(endpoint);
         http::Response response;
         try {
+            if (!m_config.user.empty() && m_token.empty())
+                authenticate(endpoint); // an unreachable member: try the next one
             ++m_requests;
             response = m_http->post(base + path, body, "application/json");
         } catch (const Error& e) {
@@ -120,12 +160,13 @@ std::optional<json> Client::call_once(std::size_t endpoint, const std::string& p
             continue;
         }
         if (is_retriable(response.status, answer)) {
-            failure = base + ": " + error_text(answer, response.status);
+            failure =
+                base + ": " + error_text(answer, response.status) + gateway_hint(base, answer);
             busy = true;
             return std::nullopt;
         }
         throw Error(ErrorKind::config, "etcd at " + base + " refused " + path + ": " +
-                                           error_text(answer, response.status));
+                                           error_text(answer, response.status) + auth_hint(answer));
     }
     throw Error(ErrorKind::config, "etcd at " + base + " does not accept our credentials");
 }
@@ -135,10 +176,7 @@ std::optional<json> Client::call_once(std::size_t endpoint, const std::string& p
 // a second or two), the round is tried again a few times; when every
 // connection failed it is not: an unreachable store is reported at once.
 json Client::call(const std::string& path, const json& request) {
-    const std::string body = request.dump();
-    if (body.size() > k_max_request_bytes)
-        throw Error(ErrorKind::config, "a request of " + std::to_string(body.size()) +
-                                           " bytes to etcd exceeds its 1.5 MiB limit");
+    const std::string body = request.dump(); // sizes checked by put and txn
     std::lock_guard guard(m_mutex);
     std::string last;
     const auto count = m_config.endpoints.size();
@@ -181,13 +219,20 @@ void Client::remove(const std::string& key, const std::string& range_end) {
 
 TxnResult Client::txn(const std::vector<Compare>& compares, const std::vector<Op>& success,
                       const std::vector<Op>& failure) {
-    for (const Op& op : success)
-        check_value_size(op.key, op.value);
+    check_request_size(success);
     json answer = call("/v3/kv/txn", encode_txn(compares, success, failure));
     TxnResult result;
     result.succeeded = answer.value("succeeded", false);
     result.responses = answer.value("responses", json::array());
     return result;
+}
+
+std::vector<KeyValue> txn_range(const TxnResult& result, std::size_t index) {
+    if (!result.responses.is_array() || index >= result.responses.size())
+        return {};
+    const json& response = result.responses[index];
+    auto it = response.find("response_range");
+    return it == response.end() ? std::vector<KeyValue>{} : decode_kvs(*it);
 }
 
 std::int64_t Client::lease_grant(int ttl_seconds) {

@@ -29,6 +29,8 @@ struct TxnResult {
     bool succeeded = false;
     nlohmann::json responses; // the gateway's "responses" array
 };
+// The kvs of the index-th response of a txn, a range op's (empty otherwise).
+std::vector<KeyValue> txn_range(const TxnResult& result, std::size_t index);
 
 class Client {
   public:
@@ -67,6 +69,7 @@ class Client {
                                             const std::string& body, std::string& failure,
                                             bool& busy);
     void authenticate(std::size_t endpoint);
+    std::string auth_hint(const nlohmann::json& answer) const;
     void reset_transport();
 
     ClientConfig m_config;
@@ -77,7 +80,9 @@ class Client {
     std::atomic<std::size_t> m_requests{0};
 };
 
-// Refuses (Error(config), naming the key) a value etcd would refuse.
+// Refuses (Error(config), naming the largest value's key, its size and the
+// request's) what etcd would refuse as too large: checked before sending.
+void check_request_size(const std::vector<Op>& ops);
 void check_value_size(const std::string& key, const std::string& value);
 
 } // namespace acme::store::etcd

@@ -104,21 +104,27 @@ std::unique_ptr<Lock> EtcdStore::try_lock(const std::string& name) const {
     check_lineage_name(name);
     const auto key = m_options.prefix + "locks/" + name;
     const auto lease = m_client->lease_grant(m_options.lock_ttl);
-    auto result = m_client->txn({created_at(key, 0)}, {put_op(key, m_options.node, lease)});
+    // The key is read back in the same txn, whichever branch runs: ours (its
+    // create_revision) or the holder's (its node name), one round trip less.
+    const Op read{Op::Kind::range, key, "", "", 0};
+    auto result =
+        m_client->txn({created_at(key, 0)}, {put_op(key, m_options.node, lease), read}, {read});
+    const auto kvs = txn_range(result, result.succeeded ? 1 : 0);
     if (!result.succeeded) {
         m_client->lease_revoke(lease);
+        std::lock_guard guard(m_mutex);
+        m_holders[name] = kvs.empty() ? std::nullopt : std::optional(kvs.front().value);
         return nullptr;
     }
     // The create_revision of our key: activate_version compares it, so a
     // lock that expired and was taken by another node makes the write fail.
-    auto kv = m_client->get(key);
-    if (!kv || kv->lease != lease) {
+    if (kvs.empty() || kvs.front().lease != lease) {
         m_client->lease_revoke(lease);
         return nullptr;
     }
     {
         std::lock_guard guard(m_mutex);
-        m_locks[name] = kv->create_revision;
+        m_locks[name] = kvs.front().create_revision;
     }
     return std::make_unique<EtcdLock>(*this, name, lease, m_options.lock_ttl);
 }
@@ -149,6 +155,16 @@ void EtcdStore::forget_lock(const std::string& name) const {
 
 std::optional<std::string> EtcdStore::lock_holder(const std::string& name) const {
     check_lineage_name(name);
+    {
+        // Asked right after try_lock failed (renew names the holder): the
+        // holder that txn read, once.
+        std::lock_guard guard(m_mutex);
+        if (auto it = m_holders.find(name); it != m_holders.end()) {
+            auto holder = std::move(it->second);
+            m_holders.erase(it);
+            return holder;
+        }
+    }
     auto kv = m_client->get(m_options.prefix + "locks/" + name);
     if (!kv)
         return std::nullopt;

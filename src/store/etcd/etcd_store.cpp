@@ -186,27 +186,53 @@ std::vector<std::pair<std::string, std::string>> EtcdStore::list_accounts() cons
     return out;
 }
 
-std::size_t EtcdStore::rekey(const std::string& new_key) const {
+// The value's PEM under the fleet key; nullopt when it opens with new_key
+// only (resealed by an earlier, interrupted run).
+static std::optional<std::string> open_for_rekey(const std::string& fleet_key, const KeyValue& kv,
+                                                 const std::string& new_key) {
+    try {
+        return crypto::unseal(fleet_key, kv.value, kv.key);
+    } catch (const Error&) {
+    }
+    try {
+        (void)crypto::unseal(new_key, kv.value, kv.key);
+        return std::nullopt;
+    } catch (const Error&) {
+        throw Error(ErrorKind::crypto,
+                    "store rekey: neither --store-key-file nor --new-key-file opens " + kv.key +
+                        " (a wrong --store-key-file, or the value was moved or altered)");
+    }
+}
+
+EtcdStore::RekeyResult EtcdStore::rekey(const std::string& new_key) const {
     if (!m_options.fleet_key)
         throw Error(ErrorKind::config, "store rekey needs the current key (--store-key-file)");
-    std::size_t count = 0;
+    RekeyResult result;
+    std::size_t changed = 0;
     for (const auto& kv : m_client->range(m_options.prefix, prefix_end(m_options.prefix))) {
         if (!crypto::is_sealed(kv.value))
             continue;
-        std::string pem;
-        try {
-            pem = crypto::unseal(*m_options.fleet_key, kv.value, kv.key);
-        } catch (const Error&) {
-            (void)crypto::unseal(new_key, kv.value, kv.key); // done by an earlier run, else throws
+        const auto pem = open_for_rekey(*m_options.fleet_key, kv, new_key);
+        if (!pem) {
+            ++result.already_new;
             continue;
         }
+        // Only if nobody wrote the value since it was read: a value sealed
+        // meanwhile under the old key stays for the next run to find.
         if (m_client
                 ->txn({modified_at(kv.key, kv.mod_revision)},
-                      {put_op(kv.key, crypto::seal(new_key, pem, kv.key))})
+                      {put_op(kv.key, crypto::seal(new_key, *pem, kv.key))})
                 .succeeded)
-            ++count;
+            ++result.resealed;
+        else
+            ++changed;
     }
-    return count;
+    if (changed > 0)
+        throw Error(ErrorKind::conflict,
+                    std::to_string(changed) +
+                        " sealed value(s) changed in etcd while store rekey ran (" +
+                        std::to_string(result.resealed) + " resealed): run store rekey again");
+    return result;
 }
 
 // ---- lineages ---------------------------------------------------------------

@@ -93,9 +93,14 @@ class EtcdStore : public Store {
     // Seals every sealed value again under new_key, one txn per value that
     // only applies if the value did not change meanwhile; values that already
     // open with new_key are skipped, so an interrupted rekey can be re-run.
-    // Returns how many values were resealed. Throws Error(crypto) for a value
-    // neither key opens (nothing more is written after it).
-    std::size_t rekey(const std::string& new_key) const;
+    // Throws Error(crypto) for a value neither key opens (nothing more is
+    // written after it), Error(conflict) when values changed while it ran
+    // (the others are resealed; run it again).
+    struct RekeyResult {
+        std::size_t resealed = 0;    // opened with the fleet key, sealed under new_key
+        std::size_t already_new = 0; // open with new_key already (an earlier run)
+    };
+    RekeyResult rekey(const std::string& new_key) const;
 
     // For `store status` and tests.
     Client& client() const { return *m_client; }
@@ -131,6 +136,8 @@ class EtcdStore : public Store {
     mutable std::mutex m_mutex;
     mutable std::map<std::string, Pending> m_pending;    // per lineage
     mutable std::map<std::string, std::int64_t> m_locks; // lineage -> lock key's create_revision
+    // lineage -> the holder a failed try_lock read, for the lock_holder call after it
+    mutable std::map<std::string, std::optional<std::string>> m_holders;
 };
 
 } // namespace acme::store::etcd

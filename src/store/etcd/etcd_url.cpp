@@ -47,6 +47,7 @@ EtcdUrl parse_etcd_url(const std::string& url) {
     const std::string hosts = rest.substr(0, slash);
     std::string prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
     EtcdUrl out;
+    out.tls = tls;
     std::size_t start = 0;
     while (start <= hosts.size()) {
         const auto comma = std::min(hosts.find(',', start), hosts.size());

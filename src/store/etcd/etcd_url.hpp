@@ -9,6 +9,7 @@ namespace acme::store::etcd {
 struct EtcdUrl {
     std::vector<std::string> endpoints; // "http://h:p" or "https://h:p"
     std::string prefix;                 // "/PREFIX/" (default "/acmectl/")
+    bool tls = false;                   // etcds://
 };
 
 bool is_etcd_url(const std::string& url);
