@@ -4,6 +4,7 @@
 #include "crypto/digest.hpp"
 #include "crypto/ossl.hpp"
 
+#include <openssl/decoder.h>
 #include <openssl/pem.h>
 
 namespace acme::crypto {
@@ -176,6 +177,52 @@ std::string first_certificate_der(const std::string& pem) {
     return der;
 }
 
+// The decoder's name of the algorithms a lineage's key has; nullptr for others.
+const char* decoder_key_type(const EVP_PKEY* key) {
+    switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_EC:
+        return "EC";
+    case EVP_PKEY_RSA:
+        return "RSA";
+    default:
+        return nullptr;
+    }
+}
+
+// privkey.pem decoded only as a key of the certificate's algorithm: OpenSSL 3
+// otherwise builds a chain of every decoder it has for each key, most of the
+// cost of checking a lineage (issue #20: check of 10,000 lineages). nullptr
+// when the text is not an unencrypted key of that type (the caller then reads
+// it the general way, so a key that does not match still loads and says so).
+ossl::PkeyPtr private_key_like(const std::string& pem, const EVP_PKEY* like) {
+    const char* type = like != nullptr ? decoder_key_type(like) : nullptr;
+    if (type == nullptr)
+        return nullptr;
+    EVP_PKEY* raw = nullptr;
+    const ossl::Ptr<OSSL_DECODER_CTX, OSSL_DECODER_CTX_free> ctx(OSSL_DECODER_CTX_new_for_pkey(
+        &raw, "PEM", nullptr, type, EVP_PKEY_KEYPAIR, nullptr, nullptr));
+    const auto* data = reinterpret_cast<const unsigned char*>(pem.data());
+    size_t len = pem.size();
+    if (!ctx || OSSL_DECODER_from_data(ctx.get(), &data, &len) != 1) {
+        EVP_PKEY_free(raw);
+        ossl::clear_errors();
+        return nullptr;
+    }
+    return ossl::PkeyPtr(raw);
+}
+
+bool key_matches(const std::string& key_pem, const EVP_PKEY* pub) {
+    if (pub == nullptr)
+        return false;
+    bool match = false;
+    if (const ossl::PkeyPtr key = private_key_like(key_pem, pub))
+        match = EVP_PKEY_eq(key.get(), pub) == 1;
+    else
+        match = EVP_PKEY_eq(PrivateKey::from_pem(key_pem).native(), pub) == 1;
+    ossl::clear_errors(); // a type mismatch queues an error; it is just "no"
+    return match;
+}
+
 bool signed_by(X509* cert, X509* issuer) {
     EVP_PKEY* issuer_key = X509_get0_pubkey(issuer);
     const bool ok = issuer_key != nullptr && X509_check_issued(issuer, cert) == X509_V_OK &&
@@ -201,12 +248,8 @@ LineageFilesVerdict verify_lineage_files(const std::string& cert_pem, const std:
     const ossl::X509Ptr issuer = ossl::parse_certificate(first_certificate_der(chain_pem));
     v.chain_issued_leaf = signed_by(leaf.get(), issuer.get());
     v.fullchain_starts_with_leaf = first_certificate_der(fullchain_pem) == v.leaf.der;
-    if (!key_pem.empty()) {
-        const auto key = PrivateKey::from_pem(key_pem);
-        const EVP_PKEY* pub = X509_get0_pubkey(leaf.get());
-        v.key_matches = pub != nullptr && EVP_PKEY_eq(key.native(), pub) == 1;
-        ossl::clear_errors();
-    }
+    if (!key_pem.empty())
+        v.key_matches = key_matches(key_pem, X509_get0_pubkey(leaf.get()));
     return v;
 }
 

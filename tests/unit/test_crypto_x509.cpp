@@ -207,3 +207,48 @@ TEST_CASE("key_matches_certificate compares the certificate's public key", "[cry
     CHECK_FALSE(key_matches_certificate(PrivateKey::generate(KeyType::rsa2048), leaf));
     CHECK(key_matches_certificate(f.ca_key, pem_of(f.ca.get())));
 }
+
+namespace {
+
+std::string traditional_pem(const PrivateKey& key) {
+    const ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+    REQUIRE(PEM_write_bio_PrivateKey_traditional(bio.get(), key.native(), nullptr, nullptr, 0,
+                                                 nullptr, nullptr) == 1);
+    return ossl::bio_text(bio.get());
+}
+
+bool lineage_key_matches(const Fixture& f, X509* leaf, const std::string& key_pem) {
+    const std::string leaf_pem = pem_of(leaf);
+    const std::string chain = pem_of(f.ca.get());
+    return verify_lineage_files(leaf_pem, chain, leaf_pem + chain, key_pem).key_matches;
+}
+
+} // namespace
+
+// check decodes privkey.pem as the certificate's key type first (issue #20):
+// that shortcut must not change a verdict, whatever the key's type or form.
+TEST_CASE("verify_lineage_files matches the key whatever its type and PEM form", "[crypto]") {
+    const Fixture f;
+    const auto other_ec = PrivateKey::generate(KeyType::ec256);
+    const auto rsa = PrivateKey::generate(KeyType::rsa2048);
+    const auto rsa_leaf =
+        build({&rsa, &f.ca_key, "example.com", "Example Org", "Test Root CA", "Acme Test",
+               "20240102030405Z", "20240401030405Z", "DNS:example.com", true});
+
+    CHECK(lineage_key_matches(f, f.leaf.get(), f.leaf_key.to_pem()));
+    CHECK(lineage_key_matches(f, f.leaf.get(), traditional_pem(f.leaf_key)));
+    CHECK_FALSE(lineage_key_matches(f, f.leaf.get(), other_ec.to_pem()));
+    CHECK_FALSE(lineage_key_matches(f, f.leaf.get(), rsa.to_pem())); // another type: loads, differs
+    CHECK(lineage_key_matches(f, rsa_leaf.get(), rsa.to_pem()));
+    CHECK(lineage_key_matches(f, rsa_leaf.get(), traditional_pem(rsa)));
+    CHECK_FALSE(lineage_key_matches(f, rsa_leaf.get(), f.leaf_key.to_pem()));
+
+    const ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+    char pass[] = "secret";
+    REQUIRE(PEM_write_bio_PKCS8PrivateKey(bio.get(), f.leaf_key.native(), EVP_aes_256_cbc(), pass,
+                                          6, nullptr, nullptr) == 1);
+    const std::string encrypted = ossl::bio_text(bio.get());
+    for (const std::string& bad : {encrypted, std::string("not a key")}) {
+        CHECK(thrown_kind([&] { lineage_key_matches(f, f.leaf.get(), bad); }) == ErrorKind::crypto);
+    }
+}
