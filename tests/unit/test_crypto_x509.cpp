@@ -252,3 +252,31 @@ TEST_CASE("verify_lineage_files matches the key whatever its type and PEM form",
         CHECK(thrown_kind([&] { lineage_key_matches(f, f.leaf.get(), bad); }) == ErrorKind::crypto);
     }
 }
+
+// The issuer of chain.pem and the key decoders are kept from one lineage to
+// the next (issue #20): each lineage must still get its own verdict.
+TEST_CASE("verify_lineage_files judges each lineage by its own files, in any order", "[crypto]") {
+    const Fixture f;
+    const auto other_ca_key = PrivateKey::generate(KeyType::ec256);
+    const auto other_ca =
+        build({&other_ca_key, &other_ca_key, "Test Root CA", "Acme Test", "Test Root CA",
+               "Acme Test", "20240101000000Z", "20510101000000Z", nullptr, false});
+    const std::string leaf = pem_of(f.leaf.get());
+    const std::string chain = pem_of(f.ca.get());
+    const std::string impostor = pem_of(other_ca.get()); // same names, another key
+    std::vector<PrivateKey> keys;
+    for (int i = 0; i < 3; ++i) {
+        keys.push_back(PrivateKey::generate(KeyType::ec256));
+    }
+    for (int round = 0; round < 2; ++round) {
+        CHECK(verify_lineage_files(leaf, chain, leaf + chain, "").chain_issued_leaf);
+        CHECK_FALSE(verify_lineage_files(leaf, impostor, leaf + impostor, "").chain_issued_leaf);
+        for (const auto& key : keys) {
+            CHECK_FALSE(lineage_key_matches(f, f.leaf.get(), key.to_pem()));
+            CHECK(lineage_key_matches(f, f.leaf.get(), f.leaf_key.to_pem()));
+        }
+    }
+    CHECK(thrown_kind([&] { verify_lineage_files(leaf, "garbage", leaf, ""); }) ==
+          ErrorKind::crypto);
+    CHECK(verify_lineage_files(leaf, chain, leaf + chain, "").chain_issued_leaf);
+}
