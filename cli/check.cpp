@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "common/time_format.hpp"
+#include "json_stream.hpp"
 #include "ops/check_lineages.hpp"
 #include "ops/check_online.hpp"
 #include "served_format.hpp"
@@ -65,6 +66,20 @@ nlohmann::json to_json(const LineageHealth& h) {
             {"deploy_hooks", h.deploy_hooks},
             {"online", online_json(h.online)},
             {"served", h.served ? served_json(*h.served) : nlohmann::json()}};
+}
+
+// The document print_json would print, one lineage at a time: with 10,000
+// lineages the whole document in memory was more than the rest of check.
+void print_json_stream(const std::vector<LineageHealth>& all, Status overall) {
+    std::cout << "{\n  \"lineages\": [";
+    const char* sep = "\n    ";
+    for (const auto& h : all) {
+        std::cout << sep << indented(to_json(h).dump(2), "    ");
+        sep = ",\n    ";
+    }
+    std::cout << (all.empty() ? "]" : "\n  ]")
+              << ",\n  \"status\": " << nlohmann::json(acme::probe::status_name(overall)).dump()
+              << "\n}" << std::endl;
 }
 
 void print_text(const std::vector<LineageHealth>& all) {
@@ -201,11 +216,7 @@ int run_check(const GlobalOptions& g, const CheckOptions& o) {
     }
     const auto format = g.json ? std::string("json") : o.format;
     if (format == "json") {
-        auto lineages = nlohmann::json::array();
-        for (const auto& h : all) {
-            lineages.push_back(to_json(h));
-        }
-        print_json({{"status", acme::probe::status_name(overall)}, {"lineages", lineages}});
+        print_json_stream(all, overall);
     } else if (format == "prometheus") {
         print_prometheus(all, o.served);
     } else if (format == "nagios") {

@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "common/interrupt.hpp"
 #include "common/time_format.hpp"
+#include "json_stream.hpp"
 #include "ops/renew_lineages.hpp"
 #include "served_format.hpp"
 
@@ -71,18 +72,6 @@ nlohmann::json lineage_json(const acme::ops::LineageReport& r) {
             {"consecutive_failures", r.consecutive_failures},
             {"hooks", hooks_json(r.hooks)},
             {"served", served_json(r.served)}};
-}
-
-// Continuation lines of a dumped value, indented by `by` more spaces.
-std::string indented(const std::string& text, const std::string& by) {
-    std::string out;
-    for (const char c : text) {
-        out += c;
-        if (c == '\n') {
-            out += by;
-        }
-    }
-    return out;
 }
 
 // --json, written as the run goes: the report of each lineage not due is
