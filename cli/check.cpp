@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "common/time_format.hpp"
+#include "json_stream.hpp"
 #include "ops/check_fleet.hpp"
 #include "ops/check_lineages.hpp"
 #include "ops/check_online.hpp"
@@ -110,6 +111,24 @@ nlohmann::json to_json(const LineageHealth& h) {
             {"deploy_hooks", h.deploy_hooks},
             {"online", online_json(h.online)},
             {"served", h.served ? served_json(*h.served) : nlohmann::json()}};
+}
+
+// The document print_json would print, one lineage at a time: with 10,000
+// lineages the whole document in memory was more than the rest of check.
+void print_json_stream(const std::vector<LineageHealth>& all, Status overall,
+                       const Fleet* fleet) {
+    std::cout << "{\n  \"lineages\": [";
+    const char* sep = "\n    ";
+    for (const auto& h : all) {
+        auto one = to_json(h);
+        if (fleet != nullptr)
+            one["fleet"] = fleet_json(fleet_of(*fleet, h.name));
+        std::cout << sep << indented(one.dump(2), "    ");
+        sep = ",\n    ";
+    }
+    std::cout << (all.empty() ? "]" : "\n  ]")
+              << ",\n  \"status\": " << nlohmann::json(acme::probe::status_name(overall)).dump()
+              << "\n}" << std::endl;
 }
 
 void print_text(const std::vector<LineageHealth>& all, const Fleet& fleet) {
@@ -270,13 +289,7 @@ int run_check(const GlobalOptions& g, const CheckOptions& o) {
     }
     const auto format = g.json ? std::string("json") : o.format;
     if (format == "json") {
-        auto lineages = nlohmann::json::array();
-        for (const auto& h : all) {
-            lineages.push_back(to_json(h));
-            if (o.fleet)
-                lineages.back()["fleet"] = fleet_json(fleet_of(fleet, h.name));
-        }
-        print_json({{"status", acme::probe::status_name(overall)}, {"lineages", lineages}});
+        print_json_stream(all, overall, o.fleet ? &fleet : nullptr);
     } else if (format == "prometheus") {
         print_prometheus(all, o.served, fleet);
     } else if (format == "nagios") {

@@ -2,10 +2,12 @@
 #include "commands.hpp"
 #include "common/interrupt.hpp"
 #include "common/time_format.hpp"
+#include "json_stream.hpp"
 #include "ops/renew_lineages.hpp"
 #include "served_format.hpp"
 
 #include <iostream>
+#include <map>
 #include <random>
 
 namespace acmectl {
@@ -72,20 +74,38 @@ nlohmann::json lineage_json(const acme::ops::LineageReport& r) {
             {"served", served_json(r.served)}};
 }
 
-nlohmann::json to_json(const acme::ops::RenewSummary& s) {
-    auto lineages = nlohmann::json::array();
-    nlohmann::json totals = {{"lineages", s.lineages.size()}};
-    for (const auto& o : {Outcome::renewed, Outcome::deploy_failed, Outcome::not_due,
-                          Outcome::backoff, Outcome::locked, Outcome::failed}) {
-        totals[std::string(acme::ops::to_string(o))] = 0;
+// --json, written as the run goes: the report of each lineage not due is
+// printed when it is planned, so 10,000 of them are never one document in
+// memory (issue #20). The document is what one dump(2) would print, keys in
+// the order lineages, hooks, totals, and the lineages not due first.
+class JsonStream {
+  public:
+    void lineage(const acme::ops::LineageReport& r) {
+        std::cout << (m_count == 0 ? "{\n  \"lineages\": [\n    " : ",\n    ")
+                  << indented(lineage_json(r).dump(2), "    ");
+        ++m_count;
+        ++m_totals[std::string(acme::ops::to_string(r.outcome))];
     }
-    for (const auto& r : s.lineages) {
-        lineages.push_back(lineage_json(r));
-        totals[std::string(acme::ops::to_string(r.outcome))] =
-            totals[std::string(acme::ops::to_string(r.outcome))].get<int>() + 1;
+
+    void finish(const acme::ops::RenewSummary& s) {
+        for (const auto& r : s.lineages) {
+            lineage(r);
+        }
+        std::cout << (m_count == 0 ? "{\n  \"lineages\": []" : "\n  ]");
+        nlohmann::json totals = {{"lineages", m_count}};
+        for (const auto& o : {Outcome::renewed, Outcome::deploy_failed, Outcome::not_due,
+                              Outcome::backoff, Outcome::locked, Outcome::failed}) {
+            const std::string name(acme::ops::to_string(o));
+            totals[name] = m_totals[name];
+        }
+        std::cout << ",\n  \"hooks\": " << indented(hooks_json(s.run_hooks).dump(2), "  ")
+                  << ",\n  \"totals\": " << indented(totals.dump(2), "  ") << "\n}" << std::endl;
     }
-    return {{"lineages", lineages}, {"hooks", hooks_json(s.run_hooks)}, {"totals", totals}};
-}
+
+  private:
+    std::size_t m_count = 0;
+    std::map<std::string, int> m_totals;
+};
 
 // 1 when anything failed for good, 75 when every failure may pass by itself
 // (also a lineage named with --name that another process holds: not renewed).
@@ -136,10 +156,19 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
     const auto store_owner = open_store(g);
     const acme::store::Store& store = *store_owner;
     random_sleep(o.random_sleep);
+    JsonStream stream;
+    // Printed as planned, not kept: 10,000 lineages in constant memory.
+    request.on_not_due = [&g, &stream](const acme::ops::LineageReport& r) {
+        if (g.json) {
+            stream.lineage(r);
+        } else if (!g.quiet) {
+            std::cout << line_for(r) << '\n';
+        }
+    };
     auto summary = acme::ops::renew_lineages(
         store, request, [&g](const std::string& bundle) { return make_transport(g, bundle); }, log);
     if (g.json) {
-        print_json(to_json(summary));
+        stream.finish(summary);
     } else {
         for (const auto& r : summary.lineages) {
             const bool bad = r.outcome == Outcome::failed || r.outcome == Outcome::deploy_failed;

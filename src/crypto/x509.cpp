@@ -4,7 +4,11 @@
 #include "crypto/digest.hpp"
 #include "crypto/ossl.hpp"
 
+#include <array>
+#include <openssl/decoder.h>
 #include <openssl/pem.h>
+#include <string_view>
+#include <utility>
 
 namespace acme::crypto {
 
@@ -176,6 +180,78 @@ std::string first_certificate_der(const std::string& pem) {
     return der;
 }
 
+// The decoder's name of the algorithms a lineage's key has; nullptr for others.
+const char* decoder_key_type(const EVP_PKEY* key) {
+    switch (EVP_PKEY_get_base_id(key)) {
+    case EVP_PKEY_EC:
+        return "EC";
+    case EVP_PKEY_RSA:
+        return "RSA";
+    default:
+        return nullptr;
+    }
+}
+
+// A decoder context of one key type, made once per thread and used for every
+// key: making it is the cost (OpenSSL 3.0 walks every decoder and key manager
+// of every provider), decoding with it is cheap. It writes each key to `out`.
+struct KeyDecoder {
+    EVP_PKEY* out = nullptr;
+    ossl::Ptr<OSSL_DECODER_CTX, OSSL_DECODER_CTX_free> ctx;
+};
+
+// privkey.pem decoded only as a key of the certificate's algorithm, where
+// PEM_read_bio_PrivateKey would build a chain of every decoder OpenSSL 3 has
+// for each key: most of the cost of checking a lineage (issue #20: check of
+// 10,000 lineages). nullptr when the text is not an unencrypted key of that
+// type (the caller then reads it the general way, so a key that does not
+// match still loads and says so).
+ossl::PkeyPtr private_key_like(const std::string& pem, const EVP_PKEY* like) {
+    const char* type = like != nullptr ? decoder_key_type(like) : nullptr;
+    if (type == nullptr)
+        return nullptr;
+    thread_local std::array<KeyDecoder, 2> decoders; // EC, RSA
+    KeyDecoder& d = decoders[std::string_view(type) == "EC" ? 0 : 1];
+    if (!d.ctx)
+        d.ctx.reset(OSSL_DECODER_CTX_new_for_pkey(&d.out, "PEM", nullptr, type, EVP_PKEY_KEYPAIR,
+                                                  nullptr, nullptr));
+    const auto* data = reinterpret_cast<const unsigned char*>(pem.data());
+    size_t len = pem.size();
+    const bool ok = d.ctx && OSSL_DECODER_from_data(d.ctx.get(), &data, &len) == 1;
+    ossl::PkeyPtr key(std::exchange(d.out, nullptr));
+    if (!ok) {
+        ossl::clear_errors();
+        return nullptr;
+    }
+    return key;
+}
+
+// chain.pem's first certificate, the same for every lineage of a CA: parsed
+// once per thread while it stays the same (a parse decodes its public key,
+// which in OpenSSL 3.0 costs as much as the rest of a lineage's check).
+X509* chain_issuer(const std::string& chain_pem) {
+    thread_local std::string der;
+    thread_local ossl::X509Ptr issuer;
+    std::string first = first_certificate_der(chain_pem);
+    if (!issuer || first != der) {
+        issuer = ossl::parse_certificate(first);
+        der = std::move(first);
+    }
+    return issuer.get();
+}
+
+bool key_matches(const std::string& key_pem, const EVP_PKEY* pub) {
+    if (pub == nullptr)
+        return false;
+    bool match = false;
+    if (const ossl::PkeyPtr key = private_key_like(key_pem, pub))
+        match = EVP_PKEY_eq(key.get(), pub) == 1;
+    else
+        match = EVP_PKEY_eq(PrivateKey::from_pem(key_pem).native(), pub) == 1;
+    ossl::clear_errors(); // a type mismatch queues an error; it is just "no"
+    return match;
+}
+
 bool signed_by(X509* cert, X509* issuer) {
     EVP_PKEY* issuer_key = X509_get0_pubkey(issuer);
     const bool ok = issuer_key != nullptr && X509_check_issued(issuer, cert) == X509_V_OK &&
@@ -198,15 +274,10 @@ LineageFilesVerdict verify_lineage_files(const std::string& cert_pem, const std:
     const ossl::X509Ptr leaf = ossl::parse_certificate(cert_pem);
     LineageFilesVerdict v;
     v.leaf = describe_certificate(leaf.get());
-    const ossl::X509Ptr issuer = ossl::parse_certificate(first_certificate_der(chain_pem));
-    v.chain_issued_leaf = signed_by(leaf.get(), issuer.get());
+    v.chain_issued_leaf = signed_by(leaf.get(), chain_issuer(chain_pem));
     v.fullchain_starts_with_leaf = first_certificate_der(fullchain_pem) == v.leaf.der;
-    if (!key_pem.empty()) {
-        const auto key = PrivateKey::from_pem(key_pem);
-        const EVP_PKEY* pub = X509_get0_pubkey(leaf.get());
-        v.key_matches = pub != nullptr && EVP_PKEY_eq(key.native(), pub) == 1;
-        ossl::clear_errors();
-    }
+    if (!key_pem.empty())
+        v.key_matches = key_matches(key_pem, X509_get0_pubkey(leaf.get()));
     return v;
 }
 

@@ -2,6 +2,9 @@
 
 #include "common/time_format.hpp"
 
+#include <cstdint>
+#include <limits>
+
 namespace acme::ops {
 
 namespace {
@@ -35,6 +38,32 @@ std::optional<AriCache> ari_from_json(const nlohmann::json& doc) {
     return AriCache{id, *start, *end, *chosen, *next};
 }
 
+// Strict where the ARI cache may be lenient: facts that do not hold together
+// are dropped, so the certificate is decoded again rather than trusted.
+std::optional<CertFacts> cert_from_json(const nlohmann::json& doc) {
+    auto it = doc.find("cert");
+    if (it == doc.end() || !it->is_object()) {
+        return std::nullopt;
+    }
+    auto version = it->find("version");
+    auto id = it->find("ari_cert_id");
+    if (version == it->end() || !version->is_number_integer() || id == it->end() ||
+        !id->is_string()) {
+        return std::nullopt;
+    }
+    const auto number = version->get<std::int64_t>();
+    auto before = time_member(*it, "not_before");
+    auto after = time_member(*it, "not_after");
+    auto serial = string_member(*it, "serial");
+    const bool hex =
+        !serial.empty() && serial.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (number < 1 || number > std::numeric_limits<int>::max() || !before || !after ||
+        *after < *before || !hex) {
+        return std::nullopt;
+    }
+    return CertFacts{version->get<int>(), *before, *after, serial, id->get<std::string>()};
+}
+
 void put_time(nlohmann::json& doc, const char* key, const std::optional<SysSeconds>& t) {
     if (t) {
         doc[key] = iso8601_utc(*t);
@@ -54,6 +83,13 @@ bool key_compromised(const LineageState& state, const std::string& serial_hex) {
            state.revoked_reason == "keyCompromise";
 }
 
+std::optional<CertFacts> cert_facts_for(const LineageState& state, int version) {
+    if (state.cert && state.cert->version == version) {
+        return state.cert;
+    }
+    return std::nullopt;
+}
+
 LineageState state_from_json(const nlohmann::json& doc) {
     LineageState s;
     if (!doc.is_object()) {
@@ -70,6 +106,7 @@ LineageState state_from_json(const nlohmann::json& doc) {
     s.last_error_temporary = temp != doc.end() && temp->is_boolean() && temp->get<bool>();
     s.last_deploy_error = string_member(doc, "last_deploy_error");
     s.ari = ari_from_json(doc);
+    s.cert = cert_from_json(doc);
     auto revoked = doc.find("revoked");
     if (revoked != doc.end() && revoked->is_object()) {
         s.revoked_serial = string_member(*revoked, "serial");
@@ -101,6 +138,13 @@ nlohmann::json state_to_json(const LineageState& s) {
                       {"window_end", iso8601_utc(s.ari->window_end)},
                       {"chosen", iso8601_utc(s.ari->chosen)},
                       {"next_fetch", iso8601_utc(s.ari->next_fetch)}};
+    }
+    if (s.cert) {
+        doc["cert"] = {{"version", s.cert->version},
+                       {"not_before", iso8601_utc(s.cert->not_before)},
+                       {"not_after", iso8601_utc(s.cert->not_after)},
+                       {"serial", s.cert->serial_hex},
+                       {"ari_cert_id", s.cert->ari_cert_id}};
     }
     return doc;
 }

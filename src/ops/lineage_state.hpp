@@ -20,6 +20,19 @@ struct AriCache {
     SysSeconds next_fetch; // now + Retry-After at fetch time
 };
 
+// What renew needs of current/cert.pem, kept in state.json so that a run with
+// nothing due decodes no certificate (issue #20: 10,000 lineages; a decode is
+// most of a lineage's cost in OpenSSL 3). Valid only for the version it names:
+// versions never change once written, and a renewal, rollback or import makes
+// another number current. Missing, mismatched or malformed: decode again.
+struct CertFacts {
+    int version = 0;
+    SysSeconds not_before;
+    SysSeconds not_after;
+    std::string serial_hex;
+    std::string ari_cert_id; // "" when the certificate has no AKI keyIdentifier
+};
+
 struct LineageState {
     std::optional<SysSeconds> last_attempt;
     std::optional<SysSeconds> last_success;
@@ -31,6 +44,7 @@ struct LineageState {
     std::string revoked_serial; // serial_hex of a certificate revoked with acmectl revoke
     std::string revoked_reason;
     std::optional<SysSeconds> revoked_at;
+    std::optional<CertFacts> cert; // of the current version, see CertFacts
 };
 
 // Forgets the revocation marker (a new certificate replaced the revoked one).
@@ -39,6 +53,9 @@ void clear_revocation(LineageState& state);
 // True when the marker says the certificate with this serial was revoked
 // because its key was compromised: that key must never be certified again.
 bool key_compromised(const LineageState& state, const std::string& serial_hex);
+
+// The cached facts when they describe `version`, else nullopt.
+std::optional<CertFacts> cert_facts_for(const LineageState& state, int version);
 
 LineageState state_from_json(const nlohmann::json& doc);
 nlohmann::json state_to_json(const LineageState& state);

@@ -147,6 +147,7 @@ void issue_again(LineagePlan& plan, const store::Store& store, const RenewReques
     s.consecutive_failures = 0;
     s.last_error.clear();
     s.ari.reset(); // it described the certificate just replaced
+    s.cert = cert_facts(result.cert, result.version);
     clear_revocation(s);
     plan.report.consecutive_failures = 0;
     deploy(plan, store, request, log);
@@ -323,14 +324,36 @@ void add_failure_hooks(RenewSummary& summary, const store::Store& store,
     }
 }
 
-// A fresh renewalInfo answer is only worth caching: failing to save it
-// costs one more request next run, not this lineage.
-void save_ari_cache(const LineagePlan& plan, const store::Store& store, Logger& log) {
+// A fresh renewalInfo answer or certificate decode is only worth caching:
+// failing to save it costs one more request or decode next run, not this lineage.
+void save_caches(const LineagePlan& plan, const store::Store& store, Logger& log) {
     try {
         store.write_state(plan.name, state_to_json(plan.state));
     } catch (const std::exception& e) {
         log.warn(plan.name + ": state.json not written: " + e.what());
     }
+}
+
+// Plans every selected lineage in name order; keeps the plans that renew
+// will act on or must report (see RenewRequest::on_not_due).
+std::vector<LineagePlan> plan_all(const store::Store& store, const RenewRequest& request,
+                                  CaPool& cas, RenewSummary& summary, Logger& log) {
+    std::vector<LineagePlan> kept;
+    for (auto& name : selected_names(store, request)) {
+        LineagePlan plan;
+        plan.name = std::move(name);
+        plan_lineage(plan, store, request, cas, log);
+        if (!plan.due && !request.dry_run && plan.state_changed) {
+            save_caches(plan, store, log);
+        }
+        if (!plan.due && plan.report.outcome == Outcome::not_due && request.on_not_due) {
+            request.on_not_due(plan.report);
+            ++summary.not_due_passed;
+        } else {
+            kept.push_back(std::move(plan));
+        }
+    }
+    return kept;
 }
 
 } // namespace
@@ -363,21 +386,16 @@ std::string_view to_string(Outcome outcome) {
 
 RenewSummary renew_lineages(const store::Store& store, const RenewRequest& request,
                             const TransportFactory& transports, Logger& log) {
-    auto names = selected_names(store, request);
-    std::vector<LineagePlan> plans(names.size());
-    std::vector<LineagePlan*> due;
+    RenewSummary summary;
     CaPool cas(transports, log);
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        plans[i].name = names[i];
-        plan_lineage(plans[i], store, request, cas, log);
-        if (plans[i].due) {
-            due.push_back(&plans[i]);
-        } else if (!request.dry_run && plans[i].ari_fetched) {
-            save_ari_cache(plans[i], store, log);
+    auto plans = plan_all(store, request, cas, summary, log);
+    std::vector<LineagePlan*> due;
+    for (auto& plan : plans) {
+        if (plan.due) {
+            due.push_back(&plan);
         }
     }
     interrupt::throw_if_stopping(); // before any hook or order
-    RenewSummary summary;
     if (!due.empty()) {
         // Once the pre hooks ran, the post hooks run too: a server a pre hook
         // stopped is started again whatever happened in between, a signal included.

@@ -19,6 +19,8 @@ namespace acme::ops {
 
 using SysSeconds = std::chrono::sys_seconds;
 
+struct LineageReport;
+
 struct RenewRequest {
     std::vector<std::string> names; // empty = every lineage
     std::optional<int> days;        // due when fewer than N days are left
@@ -36,6 +38,11 @@ struct RenewRequest {
     // renewal a deploy failure. Not in a dry run.
     bool verify_served = false;
     std::chrono::seconds verify_wait = k_default_verify_wait;
+    // When set, called with the report of each lineage found not due, as soon
+    // as it is planned, and that report is then left out of
+    // RenewSummary::lineages: a run over 10,000 lineages keeps only the few it
+    // renews, skips or fails, not one report per lineage (issue #20).
+    std::function<void(const LineageReport&)> on_not_due;
 };
 
 enum class Outcome {
@@ -65,7 +72,8 @@ struct LineageReport {
 };
 
 struct RenewSummary {
-    std::vector<LineageReport> lineages; // in name order
+    std::vector<LineageReport> lineages; // in name order (but see on_not_due)
+    std::size_t not_due_passed = 0;      // reports handed to on_not_due instead
     std::vector<HookReport> run_hooks;   // pre, post and failure hooks
 };
 

@@ -61,10 +61,10 @@ void check_solver(const SolverConfig& solver) {
 std::optional<SysSeconds> ari_moment(LineagePlan& plan, const CaRef& server, CaPool& cas,
                                      Logger& log) {
     const auto& dir = cas.directory(server);
-    if (dir.renewal_info.empty() || plan.cert->aki_keyid.empty()) {
+    if (dir.renewal_info.empty() || plan.cert->ari_cert_id.empty()) {
         return std::nullopt;
     }
-    const auto cert_id = renew::ari_cert_id(*plan.cert);
+    const auto& cert_id = plan.cert->ari_cert_id;
     plan.replaces = cert_id;
     auto& cache = plan.state.ari;
     if (cache && cache->cert_id == cert_id && now() < cache->next_fetch) {
@@ -83,8 +83,17 @@ std::optional<SysSeconds> ari_moment(LineagePlan& plan, const CaRef& server, CaP
                       : renew::choose_in_window(*window, random01());
     auto retry = renew::clamp_ari_retry_after(response.retry_after());
     cache = AriCache{cert_id, window->start, window->end, chosen, now() + retry};
-    plan.ari_fetched = true;
+    plan.state_changed = true;
     return chosen;
+}
+
+// The current version's certificate decoded (from its version folder, which
+// stays what it is if another run makes a new version current meanwhile):
+// what the plan needs of it, and what state.json keeps for the next run.
+CertFacts read_cert_facts(const store::Store& store, const std::string& name, int version) {
+    const auto cert = crypto::read_certificate(
+        store::read_file(store.version_dir(name, version) / "cert.pem", 1 << 20));
+    return cert_facts(cert, version);
 }
 
 void load(LineagePlan& plan, const store::Store& store) {
@@ -96,8 +105,11 @@ void load(LineagePlan& plan, const store::Store& store) {
     plan.report.consecutive_failures = plan.state.consecutive_failures;
     plan.version = store.current_version(plan.name);
     if (plan.version) {
-        plan.cert = crypto::read_certificate(
-            store::read_file(store.current_dir(plan.name) / "cert.pem", 1 << 20));
+        plan.cert = cert_facts_for(plan.state, *plan.version);
+        if (!plan.cert) {
+            plan.cert = plan.state.cert = read_cert_facts(store, plan.name, *plan.version);
+            plan.state_changed = true;
+        }
         plan.report.not_after = plan.cert->not_after;
         plan.report.version = *plan.version;
     }
@@ -178,6 +190,11 @@ void fail_plan(LineagePlan& plan, const std::string& message) {
 }
 
 } // namespace
+
+CertFacts cert_facts(const crypto::CertInfo& cert, int version) {
+    return {version, cert.not_before, cert.not_after, cert.serial_hex,
+            cert.aki_keyid.empty() ? std::string() : renew::ari_cert_id(cert)};
+}
 
 IssueRequest request_from_config(const nlohmann::json& config) {
     IssueRequest r;

@@ -21,14 +21,14 @@ class CaPool;
 // the run must not hold every config and certificate (issue #20).
 struct LineagePlan {
     std::string name;
-    nlohmann::json config;                // while planning only
-    std::optional<crypto::CertInfo> cert; // of current/, if any; while planning only
-    std::optional<int> version;           // current version when planned
+    nlohmann::json config;         // while planning only
+    std::optional<CertFacts> cert; // of current/, if any (state.json's cache or decoded)
+    std::optional<int> version;    // current version when planned
     LineageState state;
     LineageReport report;
     bool due = false;
-    std::string replaces;     // ARI certID to send with the new order
-    bool ari_fetched = false; // state.ari was refreshed: worth saving
+    std::string replaces;       // ARI certID to send with the new order
+    bool state_changed = false; // the ARI or certificate cache was refreshed: worth saving
 };
 
 // Fills plan.report and plan.due, asking the CA (through cas: one connection
@@ -37,6 +37,9 @@ struct LineagePlan {
 // reason, is reported as failed.
 void plan_lineage(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
                   CaPool& cas, Logger& log);
+
+// What state.json caches of version `version`'s certificate.
+CertFacts cert_facts(const crypto::CertInfo& cert, int version);
 
 // The issuance a lineage's config.json describes. Throws Error(config).
 IssueRequest request_from_config(const nlohmann::json& config);

@@ -207,3 +207,76 @@ TEST_CASE("key_matches_certificate compares the certificate's public key", "[cry
     CHECK_FALSE(key_matches_certificate(PrivateKey::generate(KeyType::rsa2048), leaf));
     CHECK(key_matches_certificate(f.ca_key, pem_of(f.ca.get())));
 }
+
+namespace {
+
+std::string traditional_pem(const PrivateKey& key) {
+    const ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+    REQUIRE(PEM_write_bio_PrivateKey_traditional(bio.get(), key.native(), nullptr, nullptr, 0,
+                                                 nullptr, nullptr) == 1);
+    return ossl::bio_text(bio.get());
+}
+
+bool lineage_key_matches(const Fixture& f, X509* leaf, const std::string& key_pem) {
+    const std::string leaf_pem = pem_of(leaf);
+    const std::string chain = pem_of(f.ca.get());
+    return verify_lineage_files(leaf_pem, chain, leaf_pem + chain, key_pem).key_matches;
+}
+
+} // namespace
+
+// check decodes privkey.pem as the certificate's key type first (issue #20):
+// that shortcut must not change a verdict, whatever the key's type or form.
+TEST_CASE("verify_lineage_files matches the key whatever its type and PEM form", "[crypto]") {
+    const Fixture f;
+    const auto other_ec = PrivateKey::generate(KeyType::ec256);
+    const auto rsa = PrivateKey::generate(KeyType::rsa2048);
+    const auto rsa_leaf =
+        build({&rsa, &f.ca_key, "example.com", "Example Org", "Test Root CA", "Acme Test",
+               "20240102030405Z", "20240401030405Z", "DNS:example.com", true});
+
+    CHECK(lineage_key_matches(f, f.leaf.get(), f.leaf_key.to_pem()));
+    CHECK(lineage_key_matches(f, f.leaf.get(), traditional_pem(f.leaf_key)));
+    CHECK_FALSE(lineage_key_matches(f, f.leaf.get(), other_ec.to_pem()));
+    CHECK_FALSE(lineage_key_matches(f, f.leaf.get(), rsa.to_pem())); // another type: loads, differs
+    CHECK(lineage_key_matches(f, rsa_leaf.get(), rsa.to_pem()));
+    CHECK(lineage_key_matches(f, rsa_leaf.get(), traditional_pem(rsa)));
+    CHECK_FALSE(lineage_key_matches(f, rsa_leaf.get(), f.leaf_key.to_pem()));
+
+    const ossl::BioPtr bio(BIO_new(BIO_s_mem()));
+    char pass[] = "secret";
+    REQUIRE(PEM_write_bio_PKCS8PrivateKey(bio.get(), f.leaf_key.native(), EVP_aes_256_cbc(), pass,
+                                          6, nullptr, nullptr) == 1);
+    const std::string encrypted = ossl::bio_text(bio.get());
+    for (const std::string& bad : {encrypted, std::string("not a key")}) {
+        CHECK(thrown_kind([&] { lineage_key_matches(f, f.leaf.get(), bad); }) == ErrorKind::crypto);
+    }
+}
+
+// The issuer of chain.pem and the key decoders are kept from one lineage to
+// the next (issue #20): each lineage must still get its own verdict.
+TEST_CASE("verify_lineage_files judges each lineage by its own files, in any order", "[crypto]") {
+    const Fixture f;
+    const auto other_ca_key = PrivateKey::generate(KeyType::ec256);
+    const auto other_ca =
+        build({&other_ca_key, &other_ca_key, "Test Root CA", "Acme Test", "Test Root CA",
+               "Acme Test", "20240101000000Z", "20510101000000Z", nullptr, false});
+    const std::string leaf = pem_of(f.leaf.get());
+    const std::string chain = pem_of(f.ca.get());
+    const std::string impostor = pem_of(other_ca.get()); // same names, another key
+    std::vector<PrivateKey> keys;
+    for (int i = 0; i < 3; ++i) {
+        keys.push_back(PrivateKey::generate(KeyType::ec256));
+    }
+    for (int round = 0; round < 2; ++round) {
+        CHECK(verify_lineage_files(leaf, chain, leaf + chain, "").chain_issued_leaf);
+        CHECK_FALSE(verify_lineage_files(leaf, impostor, leaf + impostor, "").chain_issued_leaf);
+        for (const auto& key : keys) {
+            CHECK_FALSE(lineage_key_matches(f, f.leaf.get(), key.to_pem()));
+            CHECK(lineage_key_matches(f, f.leaf.get(), f.leaf_key.to_pem()));
+        }
+    }
+    CHECK(thrown_kind([&] { verify_lineage_files(leaf, "garbage", leaf, ""); }) ==
+          ErrorKind::crypto);
+    CHECK(verify_lineage_files(leaf, chain, leaf + chain, "").chain_issued_leaf);
+}

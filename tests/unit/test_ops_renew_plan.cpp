@@ -1,10 +1,11 @@
-#include "store/file_store.hpp"
 #include "crypto/x509.hpp"
 #include "fake_transport.hpp"
 #include "ops/ca_pool.hpp"
 #include "ops/renew_plan.hpp"
 #include "renew/ari.hpp"
 #include "shell_helpers.hpp"
+#include "store/atomic_file.hpp"
+#include "store/file_store.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -101,12 +102,12 @@ TEST_CASE("a future ARI window is cached until Retry-After", "[ops][renew][ari]"
     REQUIRE(first.report.due);
     CHECK(*first.report.due >= start);
     CHECK(*first.report.due < end);
-    CHECK(first.ari_fetched);
+    CHECK(first.state_changed);
     l.store.write_state("ari", ops::state_to_json(first.state));
 
     auto second = plan(l, {}, &t);
     CHECK(t->sent().size() == 1); // the directory only: no renewalInfo request
-    CHECK_FALSE(second.ari_fetched);
+    CHECK_FALSE(second.state_changed);
     CHECK(second.report.due == first.report.due);
 }
 
@@ -224,7 +225,9 @@ TEST_CASE("a hand-edited config.json fails its lineage's plan, never the run", "
     config["domains"] = {1, 2}; // an array, but not of strings: nlohmann::type_error
     l.store.write_config("ari", config);
     NullLogger log;
-    const ops::TransportFactory transports = [](const std::string&) { return std::make_unique<test::FakeTransport>(); };
+    const ops::TransportFactory transports = [](const std::string&) {
+        return std::make_unique<test::FakeTransport>();
+    };
     ops::CaPool cas(transports, log);
     ops::LineagePlan p;
     p.name = "ari";
@@ -232,4 +235,152 @@ TEST_CASE("a hand-edited config.json fails its lineage's plan, never the run", "
     CHECK(p.report.outcome == ops::Outcome::failed);
     CHECK_THAT(p.report.message, Catch::Contains("config.json"));
     CHECK_FALSE(p.due);
+}
+
+namespace {
+
+// Plans the lineage with --days 30 and no CA: due exactly when the
+// certificate the plan believes in has fewer than 30 days left.
+ops::LineagePlan plan_days(Lineage& l) {
+    NullLogger log;
+    const ops::TransportFactory transports = [](const std::string&) {
+        return std::make_unique<test::FakeTransport>();
+    };
+    ops::CaPool cas(transports, log);
+    ops::RenewRequest request;
+    request.days = 30;
+    ops::LineagePlan p;
+    p.name = "ari";
+    ops::plan_lineage(p, l.store, request, cas, log);
+    REQUIRE(p.report.outcome == ops::Outcome::not_due);
+    return p;
+}
+
+// Makes a certificate valid for `days` days the lineage's new current version.
+int replace_current(Lineage& l, int days) {
+    auto [cert, key] = test::openssl_cert(l.dir, "ari.test", days, "0x5678");
+    auto v = l.store.write_version("ari", {cert, "", cert, key});
+    l.store.activate_version("ari", v);
+    return v;
+}
+
+} // namespace
+
+TEST_CASE("renew caches the current certificate's facts and then decodes nothing",
+          "[ops][renew][cache]") {
+    Lineage l;
+    auto first = plan_days(l);
+    CHECK(first.state_changed);
+    REQUIRE(first.state.cert);
+    const auto cert = crypto::read_certificate(l.cert_pem);
+    CHECK(first.state.cert->version == 1);
+    CHECK(first.state.cert->not_after == cert.not_after);
+    CHECK(first.state.cert->serial_hex == cert.serial_hex);
+    CHECK(first.state.cert->ari_cert_id == renew::ari_cert_id(cert));
+    l.store.write_state("ari", ops::state_to_json(first.state));
+
+    // Version folders never change: garbage there proves the cache was used.
+    store::write_file_atomic(l.store.version_dir("ari", 1) / "cert.pem", "garbage", 0644);
+    auto second = plan_days(l);
+    CHECK_FALSE(second.state_changed);
+    CHECK_FALSE(second.due);
+    CHECK(second.report.not_after == cert.not_after);
+}
+
+TEST_CASE("a cached certificate of another version never hides a due one", "[ops][renew][cache]") {
+    Lineage l;
+    l.store.write_state("ari", ops::state_to_json(plan_days(l).state)); // version 1: 90 days
+    const int v = replace_current(l, 10);
+    auto p = plan_days(l);
+    CHECK(p.due);
+    CHECK(p.state_changed);
+    REQUIRE(p.state.cert);
+    CHECK(p.state.cert->version == v);
+    CHECK(p.state.cert->serial_hex == "5678");
+}
+
+TEST_CASE("an edited or corrupt certificate cache is decoded again", "[ops][renew][cache]") {
+    Lineage l;
+    auto doc = ops::state_to_json(plan_days(l).state); // version 1: 90 days
+    replace_current(l, 10);                            // version 2: due
+    doc["cert"]["version"] = 2;                        // claims to describe it...
+    const auto valid = doc;
+    SECTION("missing serial") {
+        doc["cert"].erase("serial");
+    }
+    SECTION("serial not hex") {
+        doc["cert"]["serial"] = "12:34";
+    }
+    SECTION("version a string") {
+        doc["cert"]["version"] = "2";
+    }
+    SECTION("not_after unreadable") {
+        doc["cert"]["not_after"] = "next year";
+    }
+    SECTION("not_after before not_before") {
+        doc["cert"]["not_after"] = "2000-01-01T00:00:00Z";
+    }
+    SECTION("no ari_cert_id") {
+        doc["cert"].erase("ari_cert_id");
+    }
+    SECTION("not an object") {
+        doc["cert"] = "cached";
+    }
+    REQUIRE(doc != valid);
+    l.store.write_state("ari", doc);
+    auto p = plan_days(l);
+    CHECK(p.due); // ...but is not believed: cert.pem of version 2 was read
+    CHECK(p.state_changed);
+    REQUIRE(p.state.cert);
+    CHECK(p.state.cert->serial_hex == "5678");
+}
+
+TEST_CASE("the certificate cache round-trips through state.json", "[ops][renew][cache]") {
+    ops::LineageState s;
+    s.cert =
+        ops::CertFacts{3, sys_seconds(seconds(1000)), sys_seconds(seconds(2000)), "0aff", "a.b"};
+    auto back = ops::state_from_json(ops::state_to_json(s));
+    REQUIRE(back.cert);
+    CHECK(back.cert->version == 3);
+    CHECK(back.cert->not_before == s.cert->not_before);
+    CHECK(back.cert->not_after == s.cert->not_after);
+    CHECK(back.cert->serial_hex == "0aff");
+    CHECK(back.cert->ari_cert_id == "a.b");
+    CHECK(ops::cert_facts_for(back, 3));
+    CHECK_FALSE(ops::cert_facts_for(back, 4));
+}
+
+TEST_CASE("renew hands reports of lineages not due to on_not_due instead of keeping them",
+          "[ops][renew]") {
+    Lineage l;
+    auto [cert, key] = test::openssl_cert(l.dir, "soon.test", 10, "0x99"); // due with --days 30
+    l.store.activate_version("soon", l.store.write_version("soon", {cert, "", cert, key}));
+    l.store.write_config("soon", {{"name", "soon"},
+                                  {"domains", {"soon.test"}},
+                                  {"server", "https://ca.test/dir"},
+                                  {"solver", {{"kind", "standalone"}}}});
+    NullLogger log;
+    const ops::TransportFactory transports = [](const std::string&) {
+        return std::make_unique<test::FakeTransport>(); // the renewal fails: no CA
+    };
+    ops::RenewRequest request;
+    request.days = 30;
+    std::vector<std::string> passed;
+    SECTION("with on_not_due") {
+        request.on_not_due = [&](const ops::LineageReport& r) { passed.push_back(r.name); };
+        const auto summary = ops::renew_lineages(l.store, request, transports, log);
+        CHECK(passed == std::vector<std::string>{"ari"});
+        CHECK(summary.not_due_passed == 1);
+        REQUIRE(summary.lineages.size() == 1); // the due one, kept for its outcome
+        CHECK(summary.lineages[0].name == "soon");
+        CHECK(summary.lineages[0].outcome == ops::Outcome::failed);
+    }
+    SECTION("without") {
+        const auto summary = ops::renew_lineages(l.store, request, transports, log);
+        CHECK(summary.not_due_passed == 0);
+        REQUIRE(summary.lineages.size() == 2);
+        CHECK(summary.lineages[0].name == "ari");
+        CHECK(summary.lineages[0].outcome == ops::Outcome::not_due);
+        CHECK(summary.lineages[1].name == "soon");
+    }
 }
