@@ -4,6 +4,7 @@
 #include "common/time_format.hpp"
 #include "ops/renew_lineages.hpp"
 #include "served_format.hpp"
+#include "sni_format.hpp"
 
 #include <iostream>
 #include <random>
@@ -28,6 +29,7 @@ struct RenewOptions {
     bool run_deploy_hooks = false;
     int hook_timeout = 300;
     VerifyFlags verify;
+    std::string sni_dir;
 };
 
 std::string when(const std::optional<acme::ops::SysSeconds>& t) {
@@ -84,7 +86,10 @@ nlohmann::json to_json(const acme::ops::RenewSummary& s) {
         totals[std::string(acme::ops::to_string(r.outcome))] =
             totals[std::string(acme::ops::to_string(r.outcome))].get<int>() + 1;
     }
-    return {{"lineages", lineages}, {"hooks", hooks_json(s.run_hooks)}, {"totals", totals}};
+    return {{"lineages", lineages},
+            {"hooks", hooks_json(s.run_hooks)},
+            {"sni", sni_json(s.sni)},
+            {"totals", totals}};
 }
 
 // 1 when anything failed for good, 75 when every failure may pass by itself
@@ -102,6 +107,9 @@ int exit_status(const acme::ops::RenewSummary& s, bool named) {
     for (const auto& h : s.run_hooks) {
         failed = failed || !h.ok;
         permanent = permanent || !h.ok;
+    }
+    if (sni_failed(s.sni)) {
+        failed = permanent = true;
     }
     return !failed ? 0 : permanent ? 1 : 75;
 }
@@ -133,6 +141,7 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
     request.hook_timeout = std::chrono::seconds(o.hook_timeout);
     request.verify_served = o.verify.verify;
     request.verify_wait = std::chrono::seconds(o.verify.wait);
+    request.sni_dir = sni_dir_path(o.sni_dir);
     const auto store_owner = open_store(g);
     const acme::store::Store& store = *store_owner;
     random_sleep(o.random_sleep);
@@ -147,6 +156,7 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
                 (bad ? std::cerr : std::cout) << line_for(r) << '\n';
             }
         }
+        print_sni(summary.sni, g.quiet);
     }
     return exit_status(summary, !o.names.empty());
 }
@@ -186,6 +196,7 @@ Command setup_renew(CLI::App& app, const GlobalOptions& global) {
     add_verify_flags(*sub, o->verify,
                      "After a lineage's deploy hooks succeeded, wait until every endpoint serves "
                      "the new certificate; a deploy failure if one does not");
+    add_sni_dir_flag(*sub, o->sni_dir);
     return {sub, [&global, o] { return run_renew(global, *o); }};
 }
 

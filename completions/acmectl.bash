@@ -32,8 +32,8 @@ _acmectl_reply() { # COMPGEN-ARGS...: COMPREPLY from compgen ... -- "$cur"
 _acmectl_options() { # CMD: the flags CMD takes (global ones included)
     case $1 in
         register) echo "-h --help -m --email --agree-tos --key-type --eab-kid --eab-hmac-key --eab-hmac-key-file --show --update-email --rollover-key --deactivate --yes --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        issue) echo "-h --help -d --domain --name --standalone --http-port --http-address --webroot --dns-hook --dns-rfc2136 --tsig-key --dns-rfc2136-zone --dns-wait --dns-resolver --alpn --tls-port --tls-address --manual --manual-dns --csr --key-type --reuse-key --preferred-chain --profile --force --timeout -m --email --agree-tos --deploy-hook --endpoint --endpoint-sni --key-group --keep-versions --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        renew) echo "-h --help --name --days --force --dry-run --parallel --random-sleep --pre-hook --post-hook --failure-hook --deploy-hook --run-deploy-hooks --hook-timeout --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        issue) echo "-h --help -d --domain --name --standalone --http-port --http-address --webroot --dns-hook --dns-rfc2136 --tsig-key --dns-rfc2136-zone --dns-wait --dns-resolver --alpn --tls-port --tls-address --manual --manual-dns --csr --key-type --reuse-key --preferred-chain --profile --force --timeout -m --email --agree-tos --deploy-hook --endpoint --endpoint-sni --key-group --keep-versions --sni-dir --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        renew) echo "-h --help --name --days --force --dry-run --parallel --random-sleep --pre-hook --post-hook --failure-hook --deploy-hook --run-deploy-hooks --hook-timeout --verify-served --verify-wait --sni-dir --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         deploy-hook) echo "-h --help --name --add --remove --list --install-to --what --mode --owner --timeout --endpoint --endpoint-sni --remove-endpoint --clear-endpoints --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         revoke) echo "-h --help --name --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         check) echo "-h --help --name --warn-days --crit-days --online --format --served --timeout --allow-empty --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
@@ -78,6 +78,7 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         issue:--endpoint-sni) COMPREPLY=() ;;
         issue:--key-group) COMPREPLY=() ;;
         issue:--keep-versions) COMPREPLY=() ;;
+        issue:--sni-dir) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
         renew:--name) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         renew:--days) COMPREPLY=() ;;
         renew:--parallel) COMPREPLY=() ;;
@@ -88,6 +89,7 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         renew:--deploy-hook) COMPREPLY=() ;;
         renew:--hook-timeout) COMPREPLY=() ;;
         renew:--verify-wait) COMPREPLY=() ;;
+        renew:--sni-dir) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
         deploy-hook:--name) COMPREPLY=() ;;
         deploy-hook:--add) COMPREPLY=() ;;
         deploy-hook:--remove) COMPREPLY=() ;;

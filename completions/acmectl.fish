@@ -108,6 +108,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint -x -d 'Wh
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint-sni -x -d 'Name sent as SNI to the --endpoint(s) (default: the lineage\'s name)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l key-group -x -d 'Let this GROUP read privkey.pem (mode 0640), for services that do not run as root; kept by renew; \'\' = owner only again'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l keep-versions -x -d 'Keep the N newest versions of the lineage, pruning older ones after each issue and renewal (default: the lineage\'s, else 5)'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -l sni-dir -x -a '(__fish_complete_directories (commandline -ct))' -d 'Keep DIR/HOSTNAME/{fullchain.pem,privkey.pem} for every name of every lineage, switched atomically, for nginx\'s $ssl_server_name (*.domain as _wildcard.domain)'
 
 # renew
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l name -x -a '(__acmectl_lineages)' -d 'Renew only this lineage (repeatable)'
@@ -124,6 +125,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from renew' -l run-deploy-hooks -
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l hook-timeout -x -d 'Seconds a hook may run'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-served -d 'After a lineage\'s deploy hooks succeeded, wait until every endpoint serves the new certificate; a deploy failure if one does not'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-wait -x -d 'Seconds --verify-served waits at most'
+complete -c acmectl -n '__fish_seen_subcommand_from renew' -l sni-dir -x -a '(__fish_complete_directories (commandline -ct))' -d 'Keep DIR/HOSTNAME/{fullchain.pem,privkey.pem} for every name of every lineage, switched atomically, for nginx\'s $ssl_server_name (*.domain as _wildcard.domain)'
 
 # deploy-hook
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -a '(__acmectl_lineages)' -d 'Lineage name'

@@ -459,6 +459,9 @@ IssueResult issue_certificate(const store::Store& store, Client& client,
     IssueResult result;
     try {
         result = issue_certificate_locked(store, client, request, log);
+        if (!request.sni_dir.empty() && !request.dry_run) {
+            result.sni = try_update_sni_dir(store, request.sni_dir, log);
+        }
         if (result.status == "issued") {
             result.hooks = deploy_after_issue(store, name, k_default_hook_timeout, log);
         }

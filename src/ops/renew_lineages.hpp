@@ -6,6 +6,7 @@
 #include "http/transport.hpp"
 #include "ops/deploy_lineage.hpp"
 #include "ops/served_probe.hpp"
+#include "ops/sni_dir.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
@@ -36,6 +37,10 @@ struct RenewRequest {
     // renewal a deploy failure. Not in a dry run.
     bool verify_served = false;
     std::chrono::seconds verify_wait = k_default_verify_wait;
+    // After the renewals, before the post hooks, bring this per-SNI folder up
+    // to date with every lineage (sni_dir.hpp), renewed or not; "" = none.
+    // Not in a dry run.
+    std::string sni_dir;
 };
 
 enum class Outcome {
@@ -67,6 +72,7 @@ struct LineageReport {
 struct RenewSummary {
     std::vector<LineageReport> lineages; // in name order
     std::vector<HookReport> run_hooks;   // pre, post and failure hooks
+    std::optional<SniReport> sni;        // with sni_dir: the folder's update
 };
 
 // A lineage counts as renewed when its new certificate is current (even if a
