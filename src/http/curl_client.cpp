@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <curl/curl.h>
+#include <exception>
 #include <mutex>
 
 namespace acme::http {
@@ -118,8 +119,11 @@ struct CurlClient::Impl {
     // State of the transfer in progress; the callbacks fill it.
     Response response;
     bool body_too_large = false;
-    bool callback_failed = false; // out of memory inside a callback
-    bool interrupted = false;     // on_progress saw a signal to acmectl
+    bool callback_failed = false;     // out of memory inside a callback
+    bool interrupted = false;         // on_progress saw a signal to acmectl
+    const StreamSink* sink = nullptr; // post_stream's, while it runs
+    bool sink_stopped = false;        // a sink function ended the transfer
+    std::exception_ptr sink_error;    // what a sink function threw
     char error_buffer[CURL_ERROR_SIZE] = {};
 
     explicit Impl(ClientOptions opts) : options(std::move(opts)) {
@@ -145,6 +149,8 @@ struct CurlClient::Impl {
     static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
     static std::size_t on_header(char* data, std::size_t size, std::size_t count, void* self);
     static int on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
+    bool to_sink(std::string_view data);
+    bool sink_keeps_going();
     void add_header_line(std::string_view line);
 };
 
@@ -154,6 +160,8 @@ struct CurlClient::Impl {
 std::size_t CurlClient::Impl::on_body(char* data, std::size_t size, std::size_t count, void* self) {
     auto& impl = *static_cast<Impl*>(self);
     const std::size_t bytes = size * count;
+    if (impl.sink)
+        return impl.to_sink(std::string_view(data, bytes)) ? bytes : 0;
     if (impl.response.body.size() + bytes > impl.options.max_body) {
         impl.body_too_large = true;
         return 0;
@@ -185,7 +193,35 @@ std::size_t CurlClient::Impl::on_header(char* data, std::size_t size, std::size_
 int CurlClient::Impl::on_progress(void* self, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
     auto& impl = *static_cast<Impl*>(self);
     impl.interrupted = interrupt::should_stop();
-    return impl.interrupted ? 1 : 0;
+    if (impl.interrupted)
+        return 1;
+    return impl.sink && !impl.sink_keeps_going() ? 1 : 0;
+}
+
+// A sink function's false or exception ends the transfer; perform() sorts
+// out which it was.
+bool CurlClient::Impl::to_sink(std::string_view data) {
+    try {
+        if (sink->on_data(data))
+            return true;
+        sink_stopped = true;
+    } catch (...) {
+        sink_error = std::current_exception();
+    }
+    return false;
+}
+
+bool CurlClient::Impl::sink_keeps_going() {
+    if (!sink->keep_going)
+        return true;
+    try {
+        if (sink->keep_going())
+            return true;
+        sink_stopped = true;
+    } catch (...) {
+        sink_error = std::current_exception();
+    }
+    return false;
 }
 
 void CurlClient::Impl::add_header_line(std::string_view line) {
@@ -326,27 +362,70 @@ Response CurlClient::head(const std::string& url) {
     return m_impl->perform(url);
 }
 
-Response CurlClient::post(const std::string& url, const std::string& body,
-                          const std::string& content_type) {
+namespace {
+
+Slist post_headers(const std::string& url, const std::string& content_type,
+                   const std::vector<std::string>& extra) {
     if (content_type.find_first_of("\r\n") != std::string::npos) {
         throw Error(ErrorKind::usage, "invalid content type for " + url);
     }
     Slist headers(curl_slist_append(nullptr, ("Content-Type: " + content_type).c_str()));
     if (!headers)
         throw std::bad_alloc();
-    for (const auto& line : m_impl->options.extra_headers) {
+    for (const auto& line : extra) {
         if (line.find_first_of("\r\n") != std::string::npos)
             throw Error(ErrorKind::usage, "invalid header for " + url);
         if (!curl_slist_append(headers.get(), line.c_str()))
             throw std::bad_alloc();
     }
-    m_impl->apply_common_options(url, headers);
-    CURL* h = m_impl->handle.get();
+    return headers;
+}
+
+void set_post_body(CURL* h, const std::string& body) {
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
+}
+
+} // namespace
+
+Response CurlClient::post(const std::string& url, const std::string& body,
+                          const std::string& content_type) {
+    const Slist headers = post_headers(url, content_type, m_impl->options.extra_headers);
+    m_impl->apply_common_options(url, headers);
+    set_post_body(m_impl->handle.get(), body);
     m_impl->limit_body();
     return m_impl->perform(url);
+}
+
+StreamEnd CurlClient::post_stream(const std::string& url, const std::string& body,
+                                  const std::string& content_type, const StreamSink& sink) {
+    const Slist headers = post_headers(url, content_type, m_impl->options.extra_headers);
+    m_impl->apply_common_options(url, headers);
+    CURL* h = m_impl->handle.get();
+    set_post_body(h, body);
+    // A watch is idle for hours: TCP keepalives notice a peer that vanished.
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPIDLE, 30L);
+    curl_easy_setopt(h, CURLOPT_TCP_KEEPINTVL, 10L);
+    m_impl->sink = &sink;
+    m_impl->sink_stopped = false;
+    m_impl->sink_error = nullptr;
+    StreamEnd end;
+    try {
+        end.status = m_impl->perform(url).status;
+    } catch (...) {
+        m_impl->sink = nullptr;
+        if (m_impl->sink_error)
+            std::rethrow_exception(m_impl->sink_error);
+        if (!m_impl->sink_stopped)
+            throw;
+        end.stopped = true;
+        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &end.status);
+        return end;
+    }
+    m_impl->sink = nullptr;
+    return end;
 }
 
 std::size_t CurlClient::requests() const {

@@ -64,6 +64,15 @@ std::string Client::endpoint_list() const {
     return out;
 }
 
+std::string Client::authorization(std::size_t endpoint) {
+    if (m_config.user.empty())
+        return "";
+    std::lock_guard guard(m_mutex);
+    if (m_token.empty())
+        authenticate(endpoint % m_config.endpoints.size());
+    return "Authorization: " + m_token;
+}
+
 void Client::authenticate(std::size_t endpoint) {
     json body = {{"name", m_config.user}, {"password", m_config.password}};
     m_token.clear();

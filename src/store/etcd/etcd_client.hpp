@@ -51,6 +51,11 @@ class Client {
     std::int64_t lease_keepalive(std::int64_t id);
     void lease_revoke(std::int64_t id);
 
+    // The "Authorization: TOKEN" header line for a request of our own to
+    // endpoint (the watch stream), logging in first when needed; "" without
+    // a user. Throws as the calls above do.
+    std::string authorization(std::size_t endpoint);
+
     std::size_t requests() const { return m_requests; }
     const ClientConfig& config() const { return m_config; }
     // "http://a:2379, http://b:2379" for messages.
