@@ -38,7 +38,7 @@ _acmectl_options() { # CMD: the flags CMD takes (global ones included)
         revoke) echo "-h --help --name --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         check) echo "-h --help --name --warn-days --crit-days --online --format --served --timeout --allow-empty --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         expiry) echo "-h --help -f --file --cert --sni --connect-to --starttls --timeout --concurrency --warn-days --crit-days --format --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        store) echo "-h --help --from --to --current-only --new-key-file --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        store) echo "-h --help --from --to --current-only --new-key-file --webroot --http-port --http-address --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         list) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         delete) echo "-h --help -y --yes --revoke --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         import) echo "-h --help --from-certbot --apply --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
@@ -124,6 +124,9 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         store:--from) COMPREPLY=() ;;
         store:--to) COMPREPLY=() ;;
         store:--new-key-file) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
+        store:--webroot) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
+        store:--http-port) COMPREPLY=() ;;
+        store:--http-address) COMPREPLY=() ;;
         *:--home) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
         *:--server) _acmectl_reply -W "letsencrypt letsencrypt-staging zerossl google google-staging buypass buypass-staging" ;;
         *:--config) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;

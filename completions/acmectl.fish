@@ -180,6 +180,9 @@ complete -c acmectl -n '__fish_seen_subcommand_from store' -l from -x -d 'migrat
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l to -x -d 'migrate: destination store, a folder or etcd[s]://...'
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l current-only -d 'migrate: copy each lineage\'s current version only'
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l new-key-file -r -F -d 'rekey: the new fleet key file'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l webroot -x -a '(__fish_complete_directories (commandline -ct))' -d 'http01: write the fleet\'s tokens under DIR/.well-known/acme-challenge/'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l http-port -x -d 'http01: answer the fleet\'s tokens on this port instead'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l http-address -x -d 'http01: address the --http-port server binds (default: all)'
 
 # list
 complete -c acmectl -n '__fish_seen_subcommand_from list' -a '(__acmectl_lineages)' -d 'Lineages to list (default: all)'
