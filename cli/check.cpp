@@ -2,6 +2,7 @@
 #include "commands.hpp"
 #include "common/error.hpp"
 #include "common/time_format.hpp"
+#include "ops/check_fleet.hpp"
 #include "ops/check_lineages.hpp"
 #include "ops/check_online.hpp"
 #include "served_format.hpp"
@@ -28,7 +29,51 @@ struct CheckOptions {
     bool served = false;
     bool allow_empty = false;
     int timeout = 10;
+    bool fleet = false;
+    int fleet_lag = 300;
 };
+
+using acme::ops::FleetLineage;
+using Fleet = std::vector<FleetLineage>;
+
+const FleetLineage* fleet_of(const Fleet& fleet, const std::string& name) {
+    for (const auto& f : fleet) {
+        if (f.name == name)
+            return &f;
+    }
+    return nullptr;
+}
+
+nlohmann::json fleet_json(const FleetLineage* f) {
+    if (!f)
+        return nullptr;
+    auto nodes = nlohmann::json::array();
+    for (const auto& n : f->nodes) {
+        nodes.push_back({{"node", n.node},
+                         {"version", n.version ? nlohmann::json(*n.version) : nlohmann::json()},
+                         {"lagging", n.lagging},
+                         {"last_sync", time_or_null(n.last_sync)},
+                         {"deploy_error", n.deploy_error.empty() ? nlohmann::json()
+                                                                 : nlohmann::json(n.deploy_error)},
+                         {"sync_error",
+                          n.sync_error.empty() ? nlohmann::json() : nlohmann::json(n.sync_error)}});
+    }
+    return {{"current", f->current ? nlohmann::json(*f->current) : nlohmann::json()},
+            {"nodes", nodes}};
+}
+
+// "    nodes: b version 3, c version 2 (LAGGING)"
+void print_fleet_text(const FleetLineage* f) {
+    if (!f)
+        return;
+    std::cout << "    nodes:";
+    for (const auto& n : f->nodes) {
+        std::cout << (&n == &f->nodes.front() ? " " : ", ") << n.node << " version "
+                  << (n.version ? std::to_string(*n.version) : "none")
+                  << (n.lagging ? " (LAGGING)" : "");
+    }
+    std::cout << (f->nodes.empty() ? " none syncs it\n" : "\n");
+}
 
 nlohmann::json online_json(const std::optional<acme::ops::OnlineHealth>& o) {
     if (!o) {
@@ -67,7 +112,7 @@ nlohmann::json to_json(const LineageHealth& h) {
             {"served", h.served ? served_json(*h.served) : nlohmann::json()}};
 }
 
-void print_text(const std::vector<LineageHealth>& all) {
+void print_text(const std::vector<LineageHealth>& all, const Fleet& fleet) {
     if (all.empty()) {
         std::cout << "no lineages in the store\n";
     }
@@ -88,6 +133,7 @@ void print_text(const std::vector<LineageHealth>& all) {
                 std::cout << "    OK: " << e.label << ' ' << e.verdict.message << '\n';
             }
         }
+        print_fleet_text(fleet_of(fleet, h.name));
     }
 }
 
@@ -123,7 +169,20 @@ void served_metric(const char* name, const char* help, const std::vector<Lineage
     }
 }
 
-void print_prometheus(const std::vector<LineageHealth>& all, bool served) {
+// One sample per node syncing the lineage (check --fleet).
+void fleet_metric(const char* name, const char* help, const Fleet& fleet,
+                  const std::function<int(const acme::ops::FleetNode&)>& value) {
+    std::cout << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " gauge\n";
+    for (const auto& f : fleet) {
+        for (const auto& n : f.nodes) {
+            std::cout << name << "{name=\"" << acme::probe::prometheus_label_value(f.name)
+                      << "\",node=\"" << acme::probe::prometheus_label_value(n.node) << "\"} "
+                      << value(n) << '\n';
+        }
+    }
+}
+
+void print_prometheus(const std::vector<LineageHealth>& all, bool served, const Fleet& fleet) {
     metric("acmectl_lineage_status", "0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN", all,
            [](const auto& h) { return static_cast<double>(h.status); });
     metric("acmectl_lineage_not_after_timestamp_seconds", "notAfter of the current certificate",
@@ -143,6 +202,13 @@ void print_prometheus(const std::vector<LineageHealth>& all, bool served) {
         served_metric("acmectl_lineage_served_status",
                       "What the endpoint serves: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN", all,
                       [](const auto& e) { return static_cast<int>(e.verdict.status); });
+    }
+    if (!fleet.empty()) {
+        fleet_metric("acmectl_fleet_node_version", "The version the node serves (0 = none)", fleet,
+                     [](const auto& n) { return n.version.value_or(0); });
+        fleet_metric("acmectl_fleet_node_lagging",
+                     "1 when the node serves an older version for longer than --fleet-lag", fleet,
+                     [](const auto& n) { return n.lagging ? 1 : 0; });
     }
 }
 
@@ -195,6 +261,9 @@ int run_check(const GlobalOptions& g, const CheckOptions& o) {
         served.crit_days = o.crit_days;
         acme::ops::check_served(all, store, served, now);
     }
+    Fleet fleet;
+    if (o.fleet)
+        fleet = acme::ops::check_fleet(store, all, std::chrono::seconds(o.fleet_lag), now);
     Status overall = Status::ok;
     for (const auto& h : all) {
         overall = acme::probe::worst(overall, h.status);
@@ -204,14 +273,16 @@ int run_check(const GlobalOptions& g, const CheckOptions& o) {
         auto lineages = nlohmann::json::array();
         for (const auto& h : all) {
             lineages.push_back(to_json(h));
+            if (o.fleet)
+                lineages.back()["fleet"] = fleet_json(fleet_of(fleet, h.name));
         }
         print_json({{"status", acme::probe::status_name(overall)}, {"lineages", lineages}});
     } else if (format == "prometheus") {
-        print_prometheus(all, o.served);
+        print_prometheus(all, o.served, fleet);
     } else if (format == "nagios") {
         print_nagios(all, overall, o);
     } else {
-        print_text(all);
+        print_text(all, fleet);
     }
     return static_cast<int>(overall);
 }
@@ -242,6 +313,14 @@ Command setup_check(CLI::App& app, const GlobalOptions& global) {
         ->check(CLI::Range(1, 300))
         ->capture_default_str()
         ->needs(served);
+    auto* fleet = sub->add_flag("--fleet", o->fleet,
+                                "Also show which nodes (acmectl sync) serve which version, and "
+                                "WARN for a node that lags or failed to deploy (etcd store)");
+    sub->add_option("--fleet-lag", o->fleet_lag,
+                    "Seconds a node may serve an older version after a renewal before WARNING")
+        ->check(CLI::Range(1, 30 * 86400))
+        ->capture_default_str()
+        ->needs(fleet);
     sub->add_flag("--allow-empty", o->allow_empty,
                   "A store without lineages is OK (default: UNKNOWN, it may be the wrong store)");
     // Monitoring-plugin convention: a check that cannot run is UNKNOWN (3),

@@ -18,6 +18,7 @@ Command setup_store(CLI::App& app, const GlobalOptions& global);
 Command setup_list(CLI::App& app, const GlobalOptions& global);
 Command setup_delete(CLI::App& app, const GlobalOptions& global);
 Command setup_import(CLI::App& app, const GlobalOptions& global);
+Command setup_sync(CLI::App& app, const GlobalOptions& global);
 
 // The names --key-type accepts, in --help order.
 std::vector<std::string> key_type_names();

@@ -20,9 +20,9 @@ namespace {
 constexpr std::array<std::string_view, 11> k_global_keys{
     "server",   "home",       "ca-bundle", "hook-env",          "store",         "node",
     "store-ca", "store-cert", "store-key", "store-credentials", "store-key-file"};
-constexpr std::array<std::string_view, 11> k_command_keys{
+constexpr std::array<std::string_view, 12> k_command_keys{
     "email",     "key-type",      "pre-hook",  "post-hook", "failure-hook", "deploy-hook",
-    "key-group", "keep-versions", "warn-days", "crit-days", "sni-dir"};
+    "key-group", "keep-versions", "warn-days", "crit-days", "sni-dir",      "sync-names"};
 
 bool contains(const auto& list, std::string_view key) {
     return std::find(list.begin(), list.end(), key) != list.end();
@@ -370,12 +370,12 @@ ConfigText parse_config(std::string_view text, const std::string& path) {
 }
 
 std::string config_key(const CLI::Option& opt) {
-    const auto& names = opt.get_lnames();
-    if (names.empty()) {
-        return "";
+    // Any long name may be the key: sync's --only is sync-names in the file.
+    for (const auto& name : opt.get_lnames()) {
+        if (contains(k_global_keys, name) || contains(k_command_keys, name))
+            return name;
     }
-    const auto& name = names.front();
-    return contains(k_global_keys, name) || contains(k_command_keys, name) ? name : "";
+    return "";
 }
 
 void apply_config_files(CLI::App& app, GlobalOptions& global) {

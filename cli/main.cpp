@@ -1,9 +1,5 @@
 // acmectl: parse flags, run one subcommand, map its outcome to an exit status.
 // The one top-level catch and the one table from error kind to exit status.
-#include <iostream>
-#include <string_view>
-#include <sys/stat.h>
-
 #include "acme/problem.hpp"
 #include "challenge/responder_child.hpp"
 #include "commands.hpp"
@@ -16,6 +12,10 @@
 #include "run_log.hpp"
 #include "usage_hints.hpp"
 #include "value_sets.hpp"
+
+#include <iostream>
+#include <string_view>
+#include <sys/stat.h>
 
 namespace acmectl {
 
@@ -32,7 +32,7 @@ constexpr int k_exit_signal_base = 128; // as a shell reports "killed by signal 
 // The others keep the default action, which loses nothing.
 bool cleans_up_on_signals(const Command& command) {
     const auto name = command.app->get_name();
-    return name == "issue" || name == "renew" || name == "deploy-hook";
+    return name == "issue" || name == "renew" || name == "deploy-hook" || name == "sync";
 }
 
 // Core ErrorKind::usage is a bad input value (a name, an e-mail, a file) and
@@ -56,16 +56,12 @@ int run(int argc, char** argv) {
     GlobalOptions global;
     add_global_options(app, global);
     std::vector<Command> commands = {setup_register(app, global), setup_issue(app, global),
-                                    setup_renew(app, global),
-                                    setup_deploy_hook(app, global),
-                                    setup_revoke(app, global),
-                                    setup_check(app, global),
-                                    setup_expiry(app, global),
-                                    setup_store(app, global),
+                                     setup_renew(app, global),    setup_deploy_hook(app, global),
+                                     setup_revoke(app, global),   setup_check(app, global),
+                                     setup_expiry(app, global),   setup_store(app, global),
 
-                                    setup_list(app, global),
-                                    setup_delete(app, global),
-                                    setup_import(app, global)};
+                                     setup_list(app, global),     setup_delete(app, global),
+                                     setup_import(app, global),   setup_sync(app, global)};
     add_dump_cli_flag(app);
     try {
         app.parse(argc, argv);
@@ -93,7 +89,9 @@ int run(int argc, char** argv) {
 
 } // namespace
 
-std::vector<std::string> key_type_names() { return value_sets::key_types().values; }
+std::vector<std::string> key_type_names() {
+    return value_sets::key_types().values;
+}
 
 } // namespace acmectl
 

@@ -14,7 +14,7 @@ set(CMAKE_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
 set(acmectl_man_pages
   acmectl.1 acmectl-register.1 acmectl-issue.1 acmectl-renew.1 acmectl-deploy-hook.1
   acmectl-revoke.1 acmectl-check.1 acmectl-expiry.1 acmectl-list.1 acmectl-delete.1
-  acmectl-import.1 acmectl-store.1 acmectl.conf.5)
+  acmectl-import.1 acmectl-store.1 acmectl-sync.1 acmectl.conf.5)
 set(acmectl_gzipped)
 foreach(file IN LISTS acmectl_man_pages ITEMS changelog)
   if(file STREQUAL "changelog")
@@ -41,6 +41,7 @@ install(FILES completions/acmectl.fish
         DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
 if(ACMECTL_SYSTEMD_UNIT_DIR)
   install(FILES packaging/systemd/acmectl-renew.service packaging/systemd/acmectl-renew.timer
+                packaging/systemd/acmectl-sync.service
           DESTINATION ${ACMECTL_SYSTEMD_UNIT_DIR})
 endif()
 install(FILES packaging/cron/acmectl RENAME acmectl.cron DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)

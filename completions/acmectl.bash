@@ -36,12 +36,13 @@ _acmectl_options() { # CMD: the flags CMD takes (global ones included)
         renew) echo "-h --help --name --days --force --dry-run --parallel --random-sleep --pre-hook --post-hook --failure-hook --deploy-hook --run-deploy-hooks --hook-timeout --verify-served --verify-wait --sni-dir --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         deploy-hook) echo "-h --help --name --add --remove --list --install-to --what --mode --owner --timeout --endpoint --endpoint-sni --remove-endpoint --clear-endpoints --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         revoke) echo "-h --help --name --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        check) echo "-h --help --name --warn-days --crit-days --online --format --served --timeout --allow-empty --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        check) echo "-h --help --name --warn-days --crit-days --online --format --served --timeout --fleet --fleet-lag --allow-empty --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         expiry) echo "-h --help -f --file --cert --sni --connect-to --starttls --timeout --concurrency --warn-days --crit-days --format --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         store) echo "-h --help --from --to --current-only --new-key-file --webroot --http-port --http-address --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         list) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         delete) echo "-h --help -y --yes --revoke --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         import) echo "-h --help --from-certbot --apply --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        sync) echo "-h --help --once --watch --only --sync-names --hook-timeout --node-ttl --webroot --http-port --http-address --sni-dir --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
         *) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
     esac
 }
@@ -111,6 +112,7 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         check:--crit-days) COMPREPLY=() ;;
         check:--format) _acmectl_reply -W "text json prometheus nagios" ;;
         check:--timeout) COMPREPLY=() ;;
+        check:--fleet-lag) COMPREPLY=() ;;
         expiry:-f | expiry:--file) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         expiry:--cert) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         expiry:--sni) COMPREPLY=() ;;
@@ -127,6 +129,13 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         store:--webroot) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
         store:--http-port) COMPREPLY=() ;;
         store:--http-address) COMPREPLY=() ;;
+        sync:--only | sync:--sync-names) COMPREPLY=() ;;
+        sync:--hook-timeout) COMPREPLY=() ;;
+        sync:--node-ttl) COMPREPLY=() ;;
+        sync:--webroot) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
+        sync:--http-port) COMPREPLY=() ;;
+        sync:--http-address) COMPREPLY=() ;;
+        sync:--sni-dir) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
         *:--home) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
         *:--server) _acmectl_reply -W "letsencrypt letsencrypt-staging zerossl google google-staging buypass buypass-staging" ;;
         *:--config) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
@@ -154,6 +163,7 @@ _acmectl_positional() { # CMD: complete CMD's positional arguments
         check) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         list) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         delete) _acmectl_reply -W "$(_acmectl_lineages)" ;;
+        sync) _acmectl_reply -W "$(_acmectl_options sync)" ;;
     esac
 }
 
@@ -184,7 +194,7 @@ _acmectl() {
     elif [[ $cur == -* ]]; then
         _acmectl_reply -W "$(_acmectl_options "$cmd")"
     elif [[ -z $cmd ]]; then
-        _acmectl_reply -W "register issue renew deploy-hook revoke check expiry store list delete import"
+        _acmectl_reply -W "register issue renew deploy-hook revoke check expiry store list delete import sync"
     else
         _acmectl_positional "$cmd"
     fi

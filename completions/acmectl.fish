@@ -30,17 +30,18 @@ end
 complete -c acmectl -f
 
 # Subcommands
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a register -d 'Create or find the ACME account for a server'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a issue -d 'Obtain a certificate and store it as a lineage'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a renew -d 'Renew the lineages that are due'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a deploy-hook -d 'Run a lineage\'s deploy hooks now, or add, remove and list them'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a revoke -d 'Revoke a lineage\'s certificate or a certificate file'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a check -d 'Check the local store\'s lineages (for monitoring)'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a expiry -d 'Probe TLS servers (or read certificate files) and report when certificates expire; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a store -d 'The shared certificate store (etcd) of a fleet'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a list -d 'List the lineages with their names, expiry, due time and the paths to use'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a delete -d 'Remove lineages from the store (config, versions, state, lock file)'
-complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import' -a import -d 'Bring certbot\'s accounts, certificates and hooks over (a dry run unless --apply)'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import sync' -a register -d 'Create or find the ACME account for a server'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import sync' -a issue -d 'Obtain a certificate and store it as a lineage'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import sync' -a renew -d 'Renew the lineages that are due'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import sync' -a deploy-hook -d 'Run a lineage\'s deploy hooks now, or add, remove and list them'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import sync' -a revoke -d 'Revoke a lineage\'s certificate or a certificate file'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import sync' -a check -d 'Check the local store\'s lineages (for monitoring)'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import sync' -a expiry -d 'Probe TLS servers (or read certificate files) and report when certificates expire; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import sync' -a store -d 'The shared certificate store (etcd) of a fleet'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import sync' -a list -d 'List the lineages with their names, expiry, due time and the paths to use'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import sync' -a delete -d 'Remove lineages from the store (config, versions, state, lock file)'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import sync' -a import -d 'Bring certbot\'s accounts, certificates and hooks over (a dry run unless --apply)'
+complete -c acmectl -n 'not __fish_seen_subcommand_from register issue renew deploy-hook revoke check expiry store list delete import sync' -a sync -d 'Copy the shared store\'s certificates to this node and run their deploy steps'
 
 # Global options: before or after the subcommand
 complete -c acmectl -s h -l help -d 'Print this help message and exit'
@@ -161,6 +162,8 @@ complete -c acmectl -n '__fish_seen_subcommand_from check' -l online -d 'Also as
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l format -x -a 'text json prometheus nagios' -d 'Output format'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l served -d 'Also probe each endpoint: does it serve the current certificate?'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l timeout -x -d 'Seconds each --served probe may take'
+complete -c acmectl -n '__fish_seen_subcommand_from check' -l fleet -d 'Also show which nodes (acmectl sync) serve which version, and WARN for a node that lags or failed to deploy (etcd store)'
+complete -c acmectl -n '__fish_seen_subcommand_from check' -l fleet-lag -x -d 'Seconds a node may serve an older version after a renewal before WARNING'
 complete -c acmectl -n '__fish_seen_subcommand_from check' -l allow-empty -d 'A store without lineages is OK (default: UNKNOWN, it may be the wrong store)'
 
 # expiry
@@ -195,3 +198,14 @@ complete -c acmectl -n '__fish_seen_subcommand_from delete' -l revoke -d 'Revoke
 # import
 complete -c acmectl -n '__fish_seen_subcommand_from import' -l from-certbot -d 'Import from certbot\'s configuration folder DIR (default /etc/letsencrypt)'
 complete -c acmectl -n '__fish_seen_subcommand_from import' -l apply -d 'Write to the store (without it: only show what would be done)'
+
+# sync
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l once -d 'Bring every lineage up to date once, then exit (cron)'
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l watch -d 'Follow the shared store and act on each new version within a second (the acmectl-sync service)'
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l only -l sync-names -x -d 'Sync only these lineages (repeatable; default: every lineage)'
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l hook-timeout -x -d 'Seconds each deploy step may take'
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l node-ttl -x -d 'Seconds this node\'s record in the shared store outlives the node (default: 60 with --watch, 86400 with --once)'
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l webroot -x -a '(__fish_complete_directories (commandline -ct))' -d 'With --watch: write the fleet\'s http-01 tokens under DIR/.well-known/acme-challenge/ and ack them'
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l http-port -x -d 'With --watch: answer the fleet\'s http-01 tokens on this port instead'
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l http-address -x -d 'Address the --http-port responder binds (default: all)'
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l sni-dir -x -a '(__fish_complete_directories (commandline -ct))' -d 'Keep DIR/HOSTNAME/{fullchain.pem,privkey.pem} for every name of every lineage, switched atomically, for nginx\'s $ssl_server_name (*.domain as _wildcard.domain)'

@@ -23,21 +23,10 @@ sizes=("$@")
 ((${#sizes[@]})) || sizes=(100 1000 10000)
 root=$(cd "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/../.." && pwd)
 work=$out/scale-$label
-rm -rf "$work"
-mkdir -p "$work"
-log() { echo "scale: $*" >&2; }
-
-pids=()
-cleanup() {
-  local p
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  bash "$root/scripts/pebble-down" "$work/pebble" >/dev/null 2>&1 || true
-}
-trap cleanup EXIT
-PEBBLE_WFE_NONCEREJECT=0 ACMECTL_PEBBLE_MAX_SECONDS=7200 \
-  bash "$root/scripts/pebble-up" "$work/pebble" >&2
-ca=$work/pebble/ca.pem
-server=https://127.0.0.1:14000/dir
+part=scale
+max_seconds=7200
+# shellcheck source=scripts/bench.d/work_pebble.sh
+source "$root/scripts/bench.d/work_pebble.sh"
 
 # The ARI proxy, answering every renewalInfo with a window a month away.
 ari=$work/ari

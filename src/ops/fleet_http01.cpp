@@ -129,9 +129,12 @@ class FleetHttp01 : public challenge::Solver {
 std::set<std::string> live_nodes(const EtcdStore& store) {
     const auto prefix = store.prefix() + "nodes/";
     std::set<std::string> nodes;
-    for (const auto& kv : store.client().range(prefix, store::etcd::prefix_end(prefix), true)) {
-        if (auto node = first_component(kv.key, prefix); !node.empty()) {
-            nodes.insert(std::move(node));
+    for (const auto& kv : store.client().range(prefix, store::etcd::prefix_end(prefix))) {
+        const auto node = first_component(kv.key, prefix);
+        const auto doc = nlohmann::json::parse(kv.value, nullptr, false); // untrusted
+        if (!node.empty() && doc.is_object() && doc.contains("http01") &&
+            doc["http01"].is_string() && !doc["http01"].get<std::string>().empty()) {
+            nodes.insert(node);
         }
     }
     return nodes;

@@ -22,10 +22,12 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace acme::store::etcd {
 class EtcdStore;
-}
+struct WatchEvent;
+} // namespace acme::store::etcd
 
 namespace acme::ops {
 
@@ -36,8 +38,10 @@ inline constexpr std::chrono::seconds k_node_keepalive{5};
 // as the one that did not answer rather than silently dropped.
 inline constexpr std::chrono::seconds k_ack_timeout{10};
 
-// The nodes registered under PREFIX/nodes/ now (the first path component
-// after it), sorted. Throws Error(network) when etcd cannot be reached.
+// The live nodes that answer http-01: records PREFIX/nodes/NODE (leased)
+// whose JSON has a non-empty "http01" (`store http01`, `sync --webroot`);
+// a node that only syncs certificates is not waited for. Sorted. Throws
+// Error(network) when etcd cannot be reached.
 std::set<std::string> live_nodes(const store::etcd::EtcdStore& store);
 
 // The fleet solver when the store is etcd, the lineage answers http-01 by
@@ -53,6 +57,31 @@ struct ResponderOptions {
     int http_port = 0;             // or answer them on this port (webroot empty)
     std::string http_address;      // "" = every address
     const std::atomic<bool>* stop = nullptr;
+};
+
+// This node's copy of the published tokens, for a watch loop that owns the
+// registration (sync): begin() binds the port or checks the webroot
+// (Error(usage)); resync() reads every token (start, compaction, reconnect);
+// on_events() takes the changes under challenges_prefix(). Each token is
+// served, then acked on its own lease; a bad one is logged, never thrown.
+// Destroying it withdraws every token it serves.
+class FleetChallenges {
+  public:
+    FleetChallenges(const store::etcd::EtcdStore& store, const ResponderOptions& options,
+                    Logger& log);
+    ~FleetChallenges();
+    FleetChallenges(const FleetChallenges&) = delete;
+    FleetChallenges& operator=(const FleetChallenges&) = delete;
+
+    std::string challenges_prefix() const; // PREFIX/challenges/
+    std::string mode() const;              // the node record's "http01": "webroot" or "port"
+    void begin();
+    void resync();
+    void on_events(const std::vector<store::etcd::WatchEvent>& events);
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
 };
 
 // Registers this node under PREFIX/nodes/ (leased, kept alive), writes every

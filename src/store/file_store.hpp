@@ -55,9 +55,10 @@ class FileStore : public Store {
     int write_version(const std::string& name, const VersionFiles& files, mode_t key_mode = 0600,
                       gid_t key_group = static_cast<gid_t>(-1)) const override;
     // Writes versions/<n>/ with the given number unless it exists already
-    // (versions are immutable): the etcd store's local copy uses it.
+    // (versions are immutable): the etcd store's local copy and sync use it.
     void install_version(const std::string& name, int version, const VersionFiles& files,
-                         mode_t key_mode = 0600) const;
+                         mode_t key_mode = 0600,
+                         gid_t key_group = static_cast<gid_t>(-1)) const;
     void import_version(const std::string& name, int version,
                         const VersionFiles& files) const override {
         install_version(name, version, files);

@@ -147,7 +147,7 @@ int FileStore::write_version(const std::string& name, const VersionFiles& files,
 }
 
 void FileStore::install_version(const std::string& name, int version, const VersionFiles& files,
-                                mode_t key_mode) const {
+                                mode_t key_mode, gid_t key_group) const {
     fs::path dir = lineage_dir(name) / "versions";
     make_dirs(dir, 0755);
     std::error_code ec;
@@ -158,7 +158,7 @@ void FileStore::install_version(const std::string& name, int version, const Vers
     detail::remove_tree(temp);
     detail::make_dir(temp, 0755);
     try {
-        write_version_files(temp, files, key_mode, k_keep_group);
+        write_version_files(temp, files, key_mode, key_group);
         fs::path target = version_dir(name, version);
         if (::rename(temp.c_str(), target.c_str()) != 0 && errno != EEXIST && errno != ENOTEMPTY)
             detail::throw_io("create", target, errno);

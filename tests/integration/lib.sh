@@ -16,6 +16,7 @@
 # and helpers: on_exit CMD (cleanup, run in reverse order even on failure),
 #   json FILTER (jq -r on $OUT, null fails), sha256_of FILE, pebble_root FILE [MGMT_URL],
 #   tos_url, start_http_server DIR PORT, register_account [ARGS...], hold_lock NAME,
+#   expect_sigterm_exit PID SECONDS (SIGTERM, bounded wait, exit 143),
 #   and the array ISSUE (acmectl issue ... --standalone --json, add -d NAME).
 # shellcheck shell=bash
 set -euo pipefail
@@ -217,6 +218,18 @@ _stop_pid() { # PID: TERM, bounded wait, KILL (a child of this shell)
   done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+}
+
+expect_sigterm_exit() { # PID SECONDS: SIGTERM, bounded wait; demand exit 143 (128+15)
+  local pid=$1 i rc=0
+  kill -TERM "$pid"
+  for ((i = 0; i < $2 * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -0 "$pid" 2>/dev/null && fail "process $pid still runs $2 s after SIGTERM"
+  wait "$pid" || rc=$?
+  expect_eq "$rc" 143 "exit status after SIGTERM"
 }
 
 hold_lock() { # NAME: another process holds HOME_DIR's lock of lineage NAME (stopped at exit); sets HOLDER

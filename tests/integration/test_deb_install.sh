@@ -56,7 +56,8 @@ contents=$OUT
 for path in ./usr/bin/acmectl ./usr/share/man/man1/acmectl.1.gz ./usr/share/man/man5/acmectl.conf.5.gz \
   ./usr/share/bash-completion/completions/acmectl ./usr/share/zsh/vendor-completions/_acmectl \
   ./usr/share/fish/vendor_completions.d/acmectl.fish ./lib/systemd/system/acmectl-renew.service \
-  ./lib/systemd/system/acmectl-renew.timer ./usr/share/doc/acmectl/examples/acmectl.cron \
+  ./lib/systemd/system/acmectl-renew.timer ./lib/systemd/system/acmectl-sync.service \
+  ./usr/share/doc/acmectl/examples/acmectl.cron \
   ./usr/share/doc/acmectl/copyright ./usr/share/doc/acmectl/changelog.gz \
   ./etc/cron.d/acmectl ./etc/acmectl/acmectl.conf; do
   [[ $contents == *" $path"$'\n'* || $contents == *" $path" ]] || fail "$deb lacks $path"

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# http-01 across a fleet: three nodes answer for the store (`acmectl store
-# http01`: a and b with their own responder on a port, c through a webroot
-# served by a web server) behind a test load balancer on HTTP_PORT that sends
-# every request to a random node. The renewing node (not one of them) only
-# publishes the tokens in etcd and waits for the three acks: 20 issuances
-# and the renewal of all 20 lineages succeed, and every node answered some
-# of Pebble's requests. With node b stopped, issue waits, then fails naming
-# b; once b runs again, issuance works again; no token stays behind.
+# http-01 across a fleet: three nodes answer for the store (a and b with
+# `acmectl store http01 --http-port`, c with `acmectl sync --watch --webroot`
+# whose webroot a web server serves) behind a test load balancer on
+# HTTP_PORT that sends every request to a random node; node d runs `sync
+# --watch` without a webroot and is not waited for; c also keeps a per-SNI
+# folder (--sni-dir) at the renewed versions. The renewing node (none
+# of them) only publishes the tokens in etcd and waits for the three acks:
+# 20 issuances and the renewal of all 20 lineages succeed, and every node
+# answered some of Pebble's requests. With node b stopped, issue waits, then
+# fails naming b; once b runs again, issuance works again; no token stays
+# behind; bad input to the node side is refused on one line.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/etcd_lib.sh"
 
@@ -21,12 +24,12 @@ mkdir -p "$WEB"
 LB_LOG=$TEST_TMP/lb.log
 : >"$LB_LOG"
 
-start_node() { # NODE ARGS...: `acmectl store http01` for NODE, stopped at exit; sets NODE_PID
+start_node() { # NODE COMMAND ARGS...: `acmectl COMMAND` as NODE, stopped at exit; sets NODE_PID
   local node=$1
   shift
   mkdir -p "$TEST_TMP/$node"
-  timeout --kill-after=5 280 "$ACMECTL" store http01 --home "$TEST_TMP/$node" "${S[@]}" \
-    --node "$node" "$@" </dev/null >"$TEST_TMP/$node.log" 2>&1 &
+  timeout --kill-after=5 280 "$ACMECTL" "$@" --home "$TEST_TMP/$node" "${S[@]}" \
+    --node "$node" </dev/null >"$TEST_TMP/$node.log" 2>&1 &
   NODE_PID=$!
   on_exit "pkill -CONT -P $NODE_PID 2>/dev/null; _stop_pid $NODE_PID"
 }
@@ -42,16 +45,28 @@ issue() { # NAME: issue NAME on the renewing node r (standalone: published for t
 }
 
 register_account "${S[@]}"
-start_node a --http-port "$PA"
-start_node b --http-port "$PB"
+# Bad input to the node side: one line, nothing registered.
+expect_exit 64 "$ACMECTL" store http01 --home "$TEST_TMP/x" "${S[@]}" --node x
+expect_one_line "$ERR" "stderr without --webroot/--http-port"
+expect_exit 1 "$ACMECTL" store http01 --home "$TEST_TMP/x" "${S[@]}" --node x \
+  --webroot "$TEST_TMP/missing"
+expect_one_line "$ERR" "stderr for a missing webroot"
+expect_contains "$ERR" "$TEST_TMP/missing" "error names the webroot"
+expect_exit 1 "$ACMECTL" store http01 --home "$TEST_TMP/x" --node x --http-port "$PA"
+expect_contains "$ERR" "give --store etcd://" "error without an etcd store"
+expect_eq "$(registered)" "" "registered after bad input"
+
+start_node a store http01 --http-port "$PA"
+start_node b store http01 --http-port "$PB"
 pid_b=$NODE_PID
-start_node c --webroot "$WEB"
+start_node c sync --watch --webroot "$WEB" --sni-dir "$TEST_TMP/sni-c"
+start_node d sync --watch
 start_http_server "$WEB" "$PC"
-for ((i = 0; i < 100; i++)); do # ~10 s for the three registrations
-  [[ $(registered) == "a b c" ]] && break
+for ((i = 0; i < 100; i++)); do # ~10 s for the four registrations
+  [[ $(registered) == "a b c d" ]] && break
   sleep 0.1
 done
-expect_eq "$(registered)" "a b c" "registered nodes"
+expect_eq "$(registered)" "a b c d" "registered nodes"
 timeout --kill-after=5 280 python3 "$REPO_ROOT/tests/integration/fixtures/lb_proxy.py" \
   "$HTTP_PORT" "$LB_LOG" "$PA" "$PB" "$PC" </dev/null >"$TEST_TMP/lb.out" 2>&1 &
 on_exit "_stop_pid $!"
@@ -79,6 +94,16 @@ fi
 expect_eq "$(etcdctl --endpoints="$ETCD_URL" get /acme/challenges/ --prefix --keys-only)" "" \
   "tokens left in etcd"
 [[ -z $(ls -A "$WEB/.well-known/acme-challenge" 2>/dev/null) ]] || fail "tokens left in c's webroot"
+
+# Node c's sync keeps its per-SNI folder at the renewed versions (bounded wait).
+want=$(lineage_dir f1.fleet-http.example)/current/fullchain.pem
+for ((i = 0; i < 50; i++)); do
+  cmp -s "$TEST_TMP/sni-c/f1.fleet-http.example/fullchain.pem" "$want" && break
+  sleep 0.2
+done
+cmp -s "$TEST_TMP/sni-c/f1.fleet-http.example/fullchain.pem" "$want" ||
+  fail "node c's SNI folder does not hold the renewed certificate"
+[[ -L $TEST_TMP/sni-c/f$N.fleet-http.example ]] || fail "no SNI entry for f$N on node c"
 
 # Node b stops answering (its lease outlives the wait): issue fails naming it.
 acmectl_b=$(pgrep -P "$pid_b") # timeout's child: acmectl itself

@@ -44,15 +44,7 @@ for ((i = 0; i < 100; i++)); do # the token is published: validation under way
 done
 [[ -n $(ls -A "$tokens" 2>/dev/null) ]] || fail "no token was published"
 sleep 1
-kill -TERM "$pid"
-for ((i = 0; i < 100; i++)); do
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
-kill -0 "$pid" 2>/dev/null && fail "acmectl still runs 10 s after SIGTERM"
-rc=0
-wait "$pid" || rc=$?
-expect_eq "$rc" 143 "exit status after SIGTERM"
+expect_sigterm_exit "$pid" 10
 expect_eq "$(find "$tokens" -type f | wc -l)" 0 "token files left in the webroot"
 state=$HOME_DIR/certs/$name/state.json
 expect_eq "$(jq -r .last_error "$state")" "interrupted by SIGTERM" "state.json last_error"
