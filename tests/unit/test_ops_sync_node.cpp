@@ -32,3 +32,15 @@ TEST_CASE("another node's record is read leniently", "[ops]") {
     CHECK_FALSE(odd.lineages.at("a").version);
     CHECK(odd.lineages.at("a").deploy_error.empty());
 }
+
+TEST_CASE("a node record says whether the node answers the fleet's http-01", "[ops]") {
+    NodeRecord record{"web3", std::nullopt, {}, "webroot"};
+    auto doc = node_to_json(record);
+    CHECK(doc["http01"] == "webroot");
+    CHECK(node_from_json("web3", doc).http01 == "webroot");
+    record.http01.clear(); // a node that only syncs certificates: no member at all
+    doc = node_to_json(record);
+    CHECK_FALSE(doc.contains("http01"));
+    CHECK(node_from_json("web3", doc).http01.empty());
+    CHECK(node_from_json("x", json{{"http01", 7}}).http01.empty());
+}
