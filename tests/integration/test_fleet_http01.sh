@@ -105,6 +105,13 @@ cmp -s "$TEST_TMP/sni-c/f1.fleet-http.example/fullchain.pem" "$want" ||
   fail "node c's SNI folder does not hold the renewed certificate"
 [[ -L $TEST_TMP/sni-c/f$N.fleet-http.example ]] || fail "no SNI entry for f$N on node c"
 
+# sync --once --sni-dir (cron) fills a fresh node's folder and exits 0.
+mkdir -p "$TEST_TMP/e"
+expect_exit 0 "$ACMECTL" sync --once --home "$TEST_TMP/e" "${S[@]}" --node e \
+  --sni-dir "$TEST_TMP/sni-e" -q
+cmp -s "$TEST_TMP/sni-e/f1.fleet-http.example/fullchain.pem" "$want" ||
+  fail "sync --once did not fill the SNI folder"
+
 # Node b stops answering (its lease outlives the wait): issue fails naming it.
 acmectl_b=$(pgrep -P "$pid_b") # timeout's child: acmectl itself
 [[ -n $acmectl_b ]] || fail "node b's acmectl is not running"
