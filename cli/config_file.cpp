@@ -20,9 +20,9 @@ namespace {
 constexpr std::array<std::string_view, 12> k_global_keys{
     "server",   "home",       "ca-bundle", "hook-env",          "store",          "node",
     "store-ca", "store-cert", "store-key", "store-credentials", "store-key-file", "store-lock-ttl"};
-constexpr std::array<std::string_view, 11> k_command_keys{
+constexpr std::array<std::string_view, 12> k_command_keys{
     "email",     "key-type",      "pre-hook",  "post-hook", "failure-hook", "deploy-hook",
-    "key-group", "keep-versions", "warn-days", "crit-days", "sync-names"};
+    "key-group", "keep-versions", "warn-days", "crit-days", "sni-dir",      "sync-names"};
 
 bool contains(const auto& list, std::string_view key) {
     return std::find(list.begin(), list.end(), key) != list.end();

@@ -8,6 +8,7 @@
 #include "ops/issue_certificate.hpp"
 #include "ops/version_policy.hpp"
 #include "served_format.hpp"
+#include "sni_format.hpp"
 #include "store/group.hpp"
 #include "store/store.hpp"
 #include "usage_hints.hpp"
@@ -53,6 +54,7 @@ struct IssueOptions {
     EndpointFlags endpoints;
     std::optional<std::string> key_group; // nullopt = the lineage's
     std::optional<int> keep_versions;     // nullopt = the lineage's
+    std::string sni_dir;
 };
 
 // --manual, --manual-dns: the instructions go to stderr, Enter on the terminal confirms.
@@ -150,6 +152,7 @@ acme::ops::IssueRequest make_request(const GlobalOptions& g, const IssueOptions&
     r.key_group = o.key_group;
     r.keep_versions = o.keep_versions;
     r.timeout = std::chrono::seconds(o.timeout);
+    r.sni_dir = sni_dir_path(o.sni_dir);
     if (!o.deploy_hooks.empty()) {
         r.hooks = {{"deploy", o.deploy_hooks}, {"install", nlohmann::json::array()}};
     }
@@ -197,6 +200,7 @@ nlohmann::json to_json(const acme::ops::IssueResult& r) {
             {"due", acme::iso8601_utc(r.due)},
             {"elapsed_ms", r.elapsed.count()},
             {"hooks", hooks_json(r.hooks)},
+            {"sni", sni_json(r.sni)},
             {"paths", paths}};
 }
 
@@ -233,8 +237,12 @@ int run_issue(const GlobalOptions& g, const IssueOptions& o) {
     } else if (!g.quiet) {
         print_text(result);
     }
-    // The certificate is saved either way; a failed deploy step is the exit status.
-    return acme::ops::all_ok(result.hooks) ? 0 : 1;
+    if (!g.json) {
+        print_sni(result.sni, g.quiet);
+    }
+    // The certificate is saved either way; a failed deploy step (or SNI
+    // folder update) is the exit status.
+    return acme::ops::all_ok(result.hooks) && !sni_failed(result.sni) ? 0 : 1;
 }
 
 // dns-01 by hook or RFC 2136, tls-alpn-01 and the manual solver; exactly one solver may be chosen.
@@ -302,6 +310,7 @@ void add_storage_options(CLI::App& sub, IssueOptions& o) {
                    "Keep the N newest versions of the lineage, pruning older ones after each "
                    "issue and renewal (default: the lineage's, else 5)")
         ->check(CLI::Range(acme::ops::k_min_keep_versions, 10000));
+    add_sni_dir_flag(sub, o.sni_dir);
 }
 
 } // namespace

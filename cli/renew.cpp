@@ -5,6 +5,7 @@
 #include "json_stream.hpp"
 #include "ops/renew_lineages.hpp"
 #include "served_format.hpp"
+#include "sni_format.hpp"
 
 #include <iostream>
 #include <map>
@@ -30,6 +31,7 @@ struct RenewOptions {
     bool run_deploy_hooks = false;
     int hook_timeout = 300;
     VerifyFlags verify;
+    std::string sni_dir;
 };
 
 std::string when(const std::optional<acme::ops::SysSeconds>& t) {
@@ -77,7 +79,7 @@ nlohmann::json lineage_json(const acme::ops::LineageReport& r) {
 // --json, written as the run goes: the report of each lineage not due is
 // printed when it is planned, so 10,000 of them are never one document in
 // memory (issue #20). The document is what one dump(2) would print, keys in
-// the order lineages, hooks, totals, and the lineages not due first.
+// the order lineages, hooks, sni, totals, and the lineages not due first.
 class JsonStream {
   public:
     void lineage(const acme::ops::LineageReport& r) {
@@ -99,6 +101,7 @@ class JsonStream {
             totals[name] = m_totals[name];
         }
         std::cout << ",\n  \"hooks\": " << indented(hooks_json(s.run_hooks).dump(2), "  ")
+                  << ",\n  \"sni\": " << indented(sni_json(s.sni).dump(2), "  ")
                   << ",\n  \"totals\": " << indented(totals.dump(2), "  ") << "\n}" << std::endl;
     }
 
@@ -122,6 +125,9 @@ int exit_status(const acme::ops::RenewSummary& s, bool named) {
     for (const auto& h : s.run_hooks) {
         failed = failed || !h.ok;
         permanent = permanent || !h.ok;
+    }
+    if (sni_failed(s.sni)) {
+        failed = permanent = true;
     }
     return !failed ? 0 : permanent ? 1 : 75;
 }
@@ -153,6 +159,7 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
     request.hook_timeout = std::chrono::seconds(o.hook_timeout);
     request.verify_served = o.verify.verify;
     request.verify_wait = std::chrono::seconds(o.verify.wait);
+    request.sni_dir = sni_dir_path(o.sni_dir);
     const auto store_owner = open_store(g);
     const acme::store::Store& store = *store_owner;
     random_sleep(o.random_sleep);
@@ -176,6 +183,7 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
                 (bad ? std::cerr : std::cout) << line_for(r) << '\n';
             }
         }
+        print_sni(summary.sni, g.quiet);
     }
     return exit_status(summary, !o.names.empty());
 }
@@ -215,6 +223,7 @@ Command setup_renew(CLI::App& app, const GlobalOptions& global) {
     add_verify_flags(*sub, o->verify,
                      "After a lineage's deploy hooks succeeded, wait until every endpoint serves "
                      "the new certificate; a deploy failure if one does not");
+    add_sni_dir_flag(*sub, o->sni_dir);
     return {sub, [&global, o] { return run_renew(global, *o); }};
 }
 

@@ -1,6 +1,8 @@
 // acmectl store: the shared store (acmectl-store(1)): init-key, ls, status,
-// migrate, rekey.
+// migrate, rekey, and http01 (this node's share of http-01 in a fleet).
 #include "commands.hpp"
+#include "common/error.hpp"
+#include "ops/fleet_http01.hpp"
 #include "ops/migrate_store.hpp"
 #include "store/etcd/etcd_store.hpp"
 #include "store/etcd/fleet_key.hpp"
@@ -18,7 +20,10 @@ struct StoreOptions {
     std::string to;       // migrate --to
     bool current_only = false;
     std::string new_key_file; // rekey --new-key-file
-    std::string action;       // init-key, ls, status, migrate, rekey
+    std::string action;       // init-key, ls, status, migrate, rekey, http01
+    std::string webroot;      // http01 --webroot
+    int http_port = 0;        // http01 --http-port
+    std::string http_address; // http01 --http-address
 };
 
 int run_init_key(const GlobalOptions& g, const StoreOptions& o) {
@@ -131,6 +136,24 @@ int run_rekey(const GlobalOptions& g, const StoreOptions& o) {
     return 0;
 }
 
+// Runs until SIGTERM/SIGINT (exit 143/130), having removed what it wrote.
+int run_http01(const GlobalOptions& g, const StoreOptions& o) {
+    if (o.webroot.empty() == (o.http_port == 0))
+        throw CLI::ValidationError("store http01 needs --webroot DIR or --http-port N");
+    const auto store = open_store(g);
+    const auto* etcd = dynamic_cast<const acme::store::etcd::EtcdStore*>(store.get());
+    if (etcd == nullptr)
+        throw acme::Error(acme::ErrorKind::usage,
+                          "store http01 answers for a fleet: give --store etcd://...");
+    StderrLogger log(g);
+    acme::ops::ResponderOptions options;
+    options.webroot = o.webroot.empty() ? "" : std::filesystem::absolute(o.webroot);
+    options.http_port = o.http_port;
+    options.http_address = o.http_address;
+    acme::ops::serve_fleet_http01(*etcd, options, log);
+    return 0;
+}
+
 int run_store(const GlobalOptions& g, const StoreOptions& o) {
     const bool migrate = o.action == "migrate";
     if (migrate != (!o.from.empty() && !o.to.empty()) ||
@@ -138,7 +161,9 @@ int run_store(const GlobalOptions& g, const StoreOptions& o) {
         (o.action == "init-key") == o.key_file.empty())
         throw CLI::ValidationError(
             "usage: store init-key FILE | ls | status | migrate --from URL --to URL | "
-            "rekey --new-key-file FILE");
+            "rekey --new-key-file FILE | http01 --webroot DIR|--http-port N");
+    if (o.action == "http01")
+        return run_http01(g, o);
     if (o.action == "init-key")
         return run_init_key(g, o);
     if (o.action == "ls")
@@ -155,7 +180,7 @@ int run_store(const GlobalOptions& g, const StoreOptions& o) {
 Command setup_store(CLI::App& app, const GlobalOptions& global) {
     auto o = std::make_shared<StoreOptions>();
     auto* sub = app.add_subcommand("store", "The shared certificate store (etcd) of a fleet");
-    sub->add_option("action", o->action, "init-key, ls, status, migrate or rekey")
+    sub->add_option("action", o->action, "init-key, ls, status, migrate, rekey or http01")
         ->required()
         ->check(value_sets::one_of(value_sets::store_actions()));
     sub->add_option("file", o->key_file, "init-key: the fleet key file to create (0600)");
@@ -165,6 +190,13 @@ Command setup_store(CLI::App& app, const GlobalOptions& global) {
                   "migrate: copy each lineage's current version only");
     sub->add_option("--new-key-file", o->new_key_file, "rekey: the new fleet key file")
         ->check(CLI::ExistingFile);
+    sub->add_option("--webroot", o->webroot,
+                    "http01: write the fleet's tokens under DIR/.well-known/acme-challenge/");
+    sub->add_option("--http-port", o->http_port,
+                    "http01: answer the fleet's tokens on this port instead")
+        ->check(CLI::Range(1, 65535));
+    sub->add_option("--http-address", o->http_address,
+                    "http01: address the --http-port server binds (default: all)");
     return {sub, [&global, o] { return run_store(global, *o); }};
 }
 

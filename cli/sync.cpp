@@ -3,7 +3,10 @@
 // --watch as the acmectl-sync service).
 #include "commands.hpp"
 #include "common/error.hpp"
+#include "ops/fleet_http01.hpp"
 #include "ops/sync_run.hpp"
+#include "sni_format.hpp"
+#include "store/file_store.hpp"
 
 #include <iostream>
 
@@ -17,7 +20,28 @@ struct SyncFlags {
     std::vector<std::string> only;
     int hook_timeout = 300;
     int node_ttl = 0; // 0 = 60 with --watch, a day with --once
+    std::string webroot;      // http-01 across the fleet (fleet_http01.hpp)
+    int http_port = 0;        // or answered on this port
+    std::string http_address; // by a responder bound here
+    std::string sni_dir;      // the per-SNI folder (sni_dir.hpp)
 };
+
+// --webroot / --http-port: this node serves the fleet's http-01 tokens.
+std::unique_ptr<acme::ops::FleetChallenges>
+fleet_challenges(const acme::store::etcd::EtcdStore& shared, const SyncFlags& f,
+                 acme::Logger& log) {
+    if (f.webroot.empty() && f.http_port == 0)
+        return nullptr;
+    if (!f.webroot.empty() && f.http_port != 0)
+        throw CLI::ValidationError("--webroot and --http-port exclude each other");
+    acme::ops::ResponderOptions options;
+    options.webroot = f.webroot.empty() ? "" : std::filesystem::absolute(f.webroot);
+    options.http_port = f.http_port;
+    options.http_address = f.http_address;
+    auto challenges = std::make_unique<acme::ops::FleetChallenges>(shared, options, log);
+    challenges->begin(); // an unwritable webroot or a port in use fails here
+    return challenges;
+}
 
 nlohmann::json to_json(const acme::ops::LineageSync& s) {
     auto or_null = [](const std::string& text) {
@@ -71,18 +95,37 @@ int run_sync(const GlobalOptions& g, const SyncFlags& f) {
     options.hook_timeout = std::chrono::seconds(f.hook_timeout);
     options.node_ttl = f.node_ttl > 0 ? f.node_ttl : f.watch ? 60 : 86400;
     StderrLogger log(g);
-    acme::ops::Syncer syncer(*shared, options, log, [&g, &f](const auto& s) {
-        if (f.watch)
-            print(g, s);
+    const auto challenges = f.watch ? fleet_challenges(*shared, f, log) : nullptr;
+    if (challenges)
+        options.http01 = challenges->mode();
+    const acme::store::FileStore local(shared->home());
+    const auto sni_dir = sni_dir_path(f.sni_dir);
+    acme::ops::Syncer syncer(*shared, options, log, [&](const acme::ops::LineageSync& s) {
+        if (!f.watch)
+            return;
+        print(g, s);
+        if (!sni_dir.empty() && s.changed)
+            print_sni(acme::ops::try_update_sni_dir(local, sni_dir, log), g.quiet);
     });
-    if (f.watch)
+    if (challenges)
+        syncer.add_handler({challenges->challenges_prefix(),
+                            [&](const auto& events) { challenges->on_events(events); },
+                            [&] { challenges->resync(); }});
+    if (f.watch) {
+        if (!sni_dir.empty()) // what the node has before the first change
+            print_sni(acme::ops::try_update_sni_dir(local, sni_dir, log), g.quiet);
         syncer.watch();
+    }
     bool ok = true;
     for (const auto& s : syncer.sync_all()) {
         print(g, s);
         ok = ok && !failed(s);
     }
-    return ok ? 0 : 1;
+    std::optional<acme::ops::SniReport> sni;
+    if (!sni_dir.empty())
+        sni = acme::ops::try_update_sni_dir(local, sni_dir, log);
+    print_sni(sni, g.quiet || g.json);
+    return ok && !sni_failed(sni) ? 0 : 1;
 }
 
 } // namespace
@@ -104,6 +147,18 @@ Command setup_sync(CLI::App& app, const GlobalOptions& global) {
                     "Seconds this node's record in the shared store outlives the node "
                     "(default: 60 with --watch, 86400 with --once)")
         ->check(CLI::Range(10, 30 * 86400));
+    auto* watch = sub->get_option("--watch");
+    sub->add_option("--webroot", f->webroot,
+                    "With --watch: write the fleet's http-01 tokens under "
+                    "DIR/.well-known/acme-challenge/ and ack them")
+        ->needs(watch);
+    sub->add_option("--http-port", f->http_port,
+                    "With --watch: answer the fleet's http-01 tokens on this port instead")
+        ->check(CLI::Range(1, 65535))
+        ->needs(watch);
+    sub->add_option("--http-address", f->http_address,
+                    "Address the --http-port responder binds (default: all)");
+    add_sni_dir_flag(*sub, f->sni_dir);
     return {sub, [&global, f] { return run_sync(global, *f); }};
 }
 

@@ -53,7 +53,7 @@ const ValueSet& server_aliases() {
 }
 
 const ValueSet& store_actions() {
-    static const ValueSet set{"store-action", {"init-key", "ls", "status", "migrate", "rekey"}};
+    static const ValueSet set{"store-action", {"init-key", "ls", "status", "migrate", "rekey", "http01"}};
     return set;
 }
 

@@ -31,19 +31,19 @@ _acmectl_reply() { # COMPGEN-ARGS...: COMPREPLY from compgen ... -- "$cur"
 
 _acmectl_options() { # CMD: the flags CMD takes (global ones included)
     case $1 in
-        register) echo "-h --help -m --email --agree-tos --key-type --eab-kid --eab-hmac-key --eab-hmac-key-file --show --update-email --rollover-key --deactivate --yes --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        issue) echo "-h --help -d --domain --name --standalone --http-port --http-address --webroot --dns-hook --dns-rfc2136 --tsig-key --dns-rfc2136-zone --dns-wait --dns-resolver --alpn --tls-port --tls-address --manual --manual-dns --csr --key-type --reuse-key --preferred-chain --profile --force --timeout -m --email --agree-tos --deploy-hook --endpoint --endpoint-sni --key-group --keep-versions --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        renew) echo "-h --help --name --days --force --dry-run --parallel --random-sleep --pre-hook --post-hook --failure-hook --deploy-hook --run-deploy-hooks --hook-timeout --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        deploy-hook) echo "-h --help --name --add --remove --list --install-to --what --mode --owner --timeout --endpoint --endpoint-sni --remove-endpoint --clear-endpoints --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        revoke) echo "-h --help --name --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        check) echo "-h --help --name --warn-days --crit-days --online --format --served --timeout --fleet --fleet-lag --allow-empty --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        expiry) echo "-h --help -f --file --cert --sni --connect-to --starttls --timeout --concurrency --warn-days --crit-days --format --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        store) echo "-h --help --from --to --current-only --new-key-file --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        list) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        delete) echo "-h --help -y --yes --revoke --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        import) echo "-h --help --from-certbot --apply --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        sync) echo "-h --help --once --watch --only --sync-names --hook-timeout --node-ttl --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
-        *) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials" ;;
+        register) echo "-h --help -m --email --agree-tos --key-type --eab-kid --eab-hmac-key --eab-hmac-key-file --show --update-email --rollover-key --deactivate --yes --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
+        issue) echo "-h --help -d --domain --name --standalone --http-port --http-address --webroot --dns-hook --dns-rfc2136 --tsig-key --dns-rfc2136-zone --dns-wait --dns-resolver --alpn --tls-port --tls-address --manual --manual-dns --csr --key-type --reuse-key --preferred-chain --profile --force --timeout -m --email --agree-tos --deploy-hook --endpoint --endpoint-sni --key-group --keep-versions --sni-dir --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
+        renew) echo "-h --help --name --days --force --dry-run --parallel --random-sleep --pre-hook --post-hook --failure-hook --deploy-hook --run-deploy-hooks --hook-timeout --verify-served --verify-wait --sni-dir --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
+        deploy-hook) echo "-h --help --name --add --remove --list --install-to --what --mode --owner --timeout --endpoint --endpoint-sni --remove-endpoint --clear-endpoints --verify-served --verify-wait --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
+        revoke) echo "-h --help --name --cert --key --reason --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
+        check) echo "-h --help --name --warn-days --crit-days --online --format --served --timeout --fleet --fleet-lag --allow-empty --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
+        expiry) echo "-h --help -f --file --cert --sni --connect-to --starttls --timeout --concurrency --warn-days --crit-days --format --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
+        store) echo "-h --help --from --to --current-only --new-key-file --webroot --http-port --http-address --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
+        list) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
+        delete) echo "-h --help -y --yes --revoke --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
+        import) echo "-h --help --from-certbot --apply --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
+        sync) echo "-h --help --once --watch --only --sync-names --hook-timeout --node-ttl --webroot --http-port --http-address --sni-dir --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
+        *) echo "-h --help --version --home --server --config --ca-bundle --insecure --json -v --verbose -q --quiet --hook-env --log-format --store --node --store-key-file --store-ca --store-cert --store-key --store-credentials --store-lock-ttl" ;;
     esac
 }
 
@@ -79,6 +79,7 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         issue:--endpoint-sni) COMPREPLY=() ;;
         issue:--key-group) COMPREPLY=() ;;
         issue:--keep-versions) COMPREPLY=() ;;
+        issue:--sni-dir) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
         renew:--name) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         renew:--days) COMPREPLY=() ;;
         renew:--parallel) COMPREPLY=() ;;
@@ -89,6 +90,7 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         renew:--deploy-hook) COMPREPLY=() ;;
         renew:--hook-timeout) COMPREPLY=() ;;
         renew:--verify-wait) COMPREPLY=() ;;
+        renew:--sni-dir) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
         deploy-hook:--name) COMPREPLY=() ;;
         deploy-hook:--add) COMPREPLY=() ;;
         deploy-hook:--remove) COMPREPLY=() ;;
@@ -124,9 +126,16 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         store:--from) COMPREPLY=() ;;
         store:--to) COMPREPLY=() ;;
         store:--new-key-file) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
+        store:--webroot) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
+        store:--http-port) COMPREPLY=() ;;
+        store:--http-address) COMPREPLY=() ;;
         sync:--only | sync:--sync-names) COMPREPLY=() ;;
         sync:--hook-timeout) COMPREPLY=() ;;
         sync:--node-ttl) COMPREPLY=() ;;
+        sync:--webroot) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
+        sync:--http-port) COMPREPLY=() ;;
+        sync:--http-address) COMPREPLY=() ;;
+        sync:--sni-dir) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
         *:--home) compopt -o filenames 2>/dev/null; _acmectl_reply -d ;;
         *:--server) _acmectl_reply -W "letsencrypt letsencrypt-staging zerossl google google-staging buypass buypass-staging" ;;
         *:--config) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
@@ -140,6 +149,7 @@ _acmectl_value() { # CMD OPTION: complete OPTION's value; fails when OPTION take
         *:--store-cert) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         *:--store-key) compopt -o filenames 2>/dev/null; _acmectl_reply -f ;;
         *:--store-credentials) COMPREPLY=() ;;
+        *:--store-lock-ttl) COMPREPLY=() ;;
         *) return 1 ;;
     esac
 }
@@ -152,7 +162,7 @@ _acmectl_positional() { # CMD: complete CMD's positional arguments
         deploy-hook) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         revoke) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         check) _acmectl_reply -W "$(_acmectl_lineages)" ;;
-        store) _acmectl_reply -W "init-key ls status migrate rekey" ;;
+        store) _acmectl_reply -W "init-key ls status migrate rekey http01" ;;
         list) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         delete) _acmectl_reply -W "$(_acmectl_lineages)" ;;
         sync) _acmectl_reply -W "$(_acmectl_options sync)" ;;
@@ -170,7 +180,7 @@ _acmectl() {
     fi
     for ((i = 1; i < COMP_CWORD; i++)); do
         case ${COMP_WORDS[i]} in
-            --home | --server | --config | --ca-bundle | --hook-env | --log-format | --store | --node | --store-key-file | --store-ca | --store-cert | --store-key | --store-credentials)
+            --home | --server | --config | --ca-bundle | --hook-env | --log-format | --store | --node | --store-key-file | --store-ca | --store-cert | --store-key | --store-credentials | --store-lock-ttl)
                 ((i++))
                 [[ ${COMP_WORDS[i]} == = ]] && ((i++))
                 ;;

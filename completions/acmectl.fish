@@ -110,6 +110,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint -x -d 'Wh
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l endpoint-sni -x -d 'Name sent as SNI to the --endpoint(s) (default: the lineage\'s name)'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l key-group -x -d 'Let this GROUP read privkey.pem (mode 0640), for services that do not run as root; kept by renew; \'\' = owner only again'
 complete -c acmectl -n '__fish_seen_subcommand_from issue' -l keep-versions -x -d 'Keep the N newest versions of the lineage, pruning older ones after each issue and renewal (default: the lineage\'s, else 5)'
+complete -c acmectl -n '__fish_seen_subcommand_from issue' -l sni-dir -x -a '(__fish_complete_directories (commandline -ct))' -d 'Keep DIR/HOSTNAME/{fullchain.pem,privkey.pem} for every name of every lineage, switched atomically, for nginx\'s $ssl_server_name (*.domain as _wildcard.domain)'
 
 # renew
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l name -x -a '(__acmectl_lineages)' -d 'Renew only this lineage (repeatable)'
@@ -126,6 +127,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from renew' -l run-deploy-hooks -
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l hook-timeout -x -d 'Seconds a hook may run'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-served -d 'After a lineage\'s deploy hooks succeeded, wait until every endpoint serves the new certificate; a deploy failure if one does not'
 complete -c acmectl -n '__fish_seen_subcommand_from renew' -l verify-wait -x -d 'Seconds --verify-served waits at most'
+complete -c acmectl -n '__fish_seen_subcommand_from renew' -l sni-dir -x -a '(__fish_complete_directories (commandline -ct))' -d 'Keep DIR/HOSTNAME/{fullchain.pem,privkey.pem} for every name of every lineage, switched atomically, for nginx\'s $ssl_server_name (*.domain as _wildcard.domain)'
 
 # deploy-hook
 complete -c acmectl -n '__fish_seen_subcommand_from deploy-hook' -a '(__acmectl_lineages)' -d 'Lineage name'
@@ -178,11 +180,14 @@ complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l crit-days -x -d '
 complete -c acmectl -n '__fish_seen_subcommand_from expiry' -l format -x -a 'text json prometheus nagios' -d 'Output: a table, JSON lines (as --json), Prometheus text format or one Nagios plugin line'
 
 # store
-complete -c acmectl -n '__fish_seen_subcommand_from store' -a 'init-key ls status migrate rekey' -d 'init-key, ls, status, migrate or rekey'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -a 'init-key ls status migrate rekey http01' -d 'init-key, ls, status, migrate, rekey or http01'
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l from -x -d 'migrate: source store, a folder or etcd[s]://...'
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l to -x -d 'migrate: destination store, a folder or etcd[s]://...'
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l current-only -d 'migrate: copy each lineage\'s current version only'
 complete -c acmectl -n '__fish_seen_subcommand_from store' -l new-key-file -r -F -d 'rekey: the new fleet key file'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l webroot -x -a '(__fish_complete_directories (commandline -ct))' -d 'http01: write the fleet\'s tokens under DIR/.well-known/acme-challenge/'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l http-port -x -d 'http01: answer the fleet\'s tokens on this port instead'
+complete -c acmectl -n '__fish_seen_subcommand_from store' -l http-address -x -d 'http01: address the --http-port server binds (default: all)'
 
 # list
 complete -c acmectl -n '__fish_seen_subcommand_from list' -a '(__acmectl_lineages)' -d 'Lineages to list (default: all)'
@@ -202,3 +207,7 @@ complete -c acmectl -n '__fish_seen_subcommand_from sync' -l watch -d 'Follow th
 complete -c acmectl -n '__fish_seen_subcommand_from sync' -l only -l sync-names -x -d 'Sync only these lineages (repeatable; default: every lineage)'
 complete -c acmectl -n '__fish_seen_subcommand_from sync' -l hook-timeout -x -d 'Seconds each deploy step may take'
 complete -c acmectl -n '__fish_seen_subcommand_from sync' -l node-ttl -x -d 'Seconds this node\'s record in the shared store outlives the node (default: 60 with --watch, 86400 with --once)'
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l webroot -x -a '(__fish_complete_directories (commandline -ct))' -d 'With --watch: write the fleet\'s http-01 tokens under DIR/.well-known/acme-challenge/ and ack them'
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l http-port -x -d 'With --watch: answer the fleet\'s http-01 tokens on this port instead'
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l http-address -x -d 'Address the --http-port responder binds (default: all)'
+complete -c acmectl -n '__fish_seen_subcommand_from sync' -l sni-dir -x -a '(__fish_complete_directories (commandline -ct))' -d 'Keep DIR/HOSTNAME/{fullchain.pem,privkey.pem} for every name of every lineage, switched atomically, for nginx\'s $ssl_server_name (*.domain as _wildcard.domain)'

@@ -14,6 +14,7 @@
 #include "crypto/csr.hpp"
 #include "ops/authorize.hpp"
 #include "ops/certificate_checks.hpp"
+#include "ops/fleet_http01.hpp"
 #include "ops/lineage_state.hpp"
 #include "ops/recovery.hpp"
 #include "ops/version_policy.hpp"
@@ -471,6 +472,9 @@ IssueResult issue_certificate(const store::Store& store, Client& client,
     IssueResult result;
     try {
         result = issue_certificate_locked(store, client, request, log, lock.get());
+        if (!request.sni_dir.empty() && !request.dry_run) {
+            result.sni = try_update_sni_dir(store, request.sni_dir, log);
+        }
         if (result.status == "issued") {
             result.hooks = deploy_after_issue(store, name, k_default_hook_timeout, log);
         }
@@ -551,7 +555,11 @@ IssueResult issue_certificate_locked(const store::Store& store, Client& client,
     }
     auto ids = parse_identifiers(domains);
     require_profile(client.directory(), request.profile);
-    auto solver = make_solver(request.solver, name, deadline, log);
+    // In a fleet (etcd, nodes registered) every node answers http-01, not this one alone.
+    auto solver = fleet_http01_solver(store, request.solver.kind, log);
+    if (!solver) {
+        solver = make_solver(request.solver, name, deadline, log);
+    }
     const auto policy = version_policy(store, request, name); // an unknown group fails here
     auto key = certificate_key(store, request, name, log);
     const auto csr_text = key ? std::string() : store::read_file(request.csr_path, 1 << 20);

@@ -8,6 +8,7 @@
 #include "crypto/key.hpp"
 #include "crypto/x509.hpp"
 #include "ops/deploy_lineage.hpp"
+#include "ops/sni_dir.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
@@ -74,6 +75,9 @@ struct IssueRequest {
     // Group that may read privkey.pem (0640); "" = owner only; nullopt = the lineage's.
     std::optional<std::string> key_group;
     std::optional<int> keep_versions; // versions kept after pruning; nullopt = the lineage's
+    // issue_certificate: bring this per-SNI folder up to date (sni_dir.hpp)
+    // before the deploy steps; "" = none. This node's choice: not in config.json.
+    std::string sni_dir;
 };
 
 struct IssueResult {
@@ -89,6 +93,7 @@ struct IssueResult {
     std::chrono::milliseconds elapsed{0};
     store::VersionFiles files;     // what was (or, in a dry run, would have been) saved
     std::vector<HookReport> hooks; // issue_certificate: the deploy steps run after it
+    std::optional<SniReport> sni;  // issue_certificate with sni_dir: the folder's update
 };
 
 // The lineage's config.json content for this request (what renew redoes).

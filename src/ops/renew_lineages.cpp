@@ -401,8 +401,17 @@ RenewSummary renew_lineages(const store::Store& store, const RenewRequest& reque
         // stopped is started again whatever happened in between, a signal included.
         add_hooks(summary, store, "pre", request.pre_hooks, request, log);
         renew_due(due, store, request, cas, transports, log);
+    }
+    {
         interrupt::Shield post_hooks_run_after_a_signal_too;
-        add_hooks(summary, store, "post", request.post_hooks, request, log, outcome_env(plans));
+        // Every lineage, renewed now or not: a first run fills the folder,
+        // and names of lineages deleted since leave it.
+        if (!request.sni_dir.empty() && !request.dry_run) {
+            summary.sni = try_update_sni_dir(store, request.sni_dir, log);
+        }
+        if (!due.empty()) {
+            add_hooks(summary, store, "post", request.post_hooks, request, log, outcome_env(plans));
+        }
     }
     interrupt::throw_if_stopping(); // interrupted lineages are recorded as failures
     if (std::any_of(plans.begin(), plans.end(),

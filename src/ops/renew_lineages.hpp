@@ -6,6 +6,7 @@
 #include "http/transport.hpp"
 #include "ops/deploy_lineage.hpp"
 #include "ops/served_probe.hpp"
+#include "ops/sni_dir.hpp"
 #include "store/store.hpp"
 
 #include <chrono>
@@ -43,6 +44,10 @@ struct RenewRequest {
     // RenewSummary::lineages: a run over 10,000 lineages keeps only the few it
     // renews, skips or fails, not one report per lineage (issue #20).
     std::function<void(const LineageReport&)> on_not_due;
+    // After the renewals, before the post hooks, bring this per-SNI folder up
+    // to date with every lineage (sni_dir.hpp), renewed or not; "" = none.
+    // Not in a dry run.
+    std::string sni_dir;
 };
 
 enum class Outcome {
@@ -75,6 +80,7 @@ struct RenewSummary {
     std::vector<LineageReport> lineages; // in name order (but see on_not_due)
     std::size_t not_due_passed = 0;      // reports handed to on_not_due instead
     std::vector<HookReport> run_hooks;   // pre, post and failure hooks
+    std::optional<SniReport> sni;        // with sni_dir: the folder's update
 };
 
 // A lineage counts as renewed when its new certificate is current (even if a

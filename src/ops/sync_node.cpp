@@ -26,16 +26,20 @@ json node_to_json(const NodeRecord& record) {
                           {"deploy_error", l.deploy_error},
                           {"sync_error", l.sync_error}};
     }
-    return {{"node", record.node},
-            {"last_sync", record.last_sync ? json(iso8601_utc(*record.last_sync)) : json()},
-            {"lineages", lineages}};
+    json out = {{"node", record.node},
+                {"last_sync", record.last_sync ? json(iso8601_utc(*record.last_sync)) : json()},
+                {"lineages", lineages}};
+    if (!record.http01.empty())
+        out["http01"] = record.http01;
+    return out;
 }
 
 NodeRecord node_from_json(const std::string& node, const json& doc) {
-    NodeRecord record{node, std::nullopt, {}};
+    NodeRecord record{node, std::nullopt, {}, {}};
     if (!doc.is_object())
         return record;
     record.last_sync = parse_iso8601_utc(text_member(doc, "last_sync"));
+    record.http01 = text_member(doc, "http01");
     if (!doc.contains("lineages") || !doc["lineages"].is_object())
         return record;
     for (const auto& [name, l] : doc["lineages"].items()) {

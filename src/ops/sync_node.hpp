@@ -24,6 +24,9 @@ struct NodeRecord {
     std::string node;
     std::optional<std::chrono::sys_seconds> last_sync; // the node was in sync then
     std::map<std::string, NodeLineage> lineages;
+    // How the node answers the fleet's http-01 tokens ("webroot", "port");
+    // "" = it does not, and the renewing node does not wait for it.
+    std::string http01;
 };
 
 nlohmann::json node_to_json(const NodeRecord& record);

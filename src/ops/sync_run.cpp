@@ -48,7 +48,7 @@ std::string seconds_text(std::chrono::milliseconds d) {
 
 Syncer::Syncer(const etcd::EtcdStore& shared, SyncOptions options, Logger& log, SyncReport report)
     : m_shared(shared), m_local(shared.home()), m_options(std::move(options)), m_log(log),
-      m_report(std::move(report)), m_record{shared.node(), std::nullopt, {}},
+      m_report(std::move(report)), m_record{shared.node(), std::nullopt, {}, m_options.http01},
       m_registration(shared, m_options.node_ttl) {
     const auto certs = m_shared.prefix() + "certs/";
     add_handler(

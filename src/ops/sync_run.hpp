@@ -27,6 +27,7 @@ struct SyncOptions {
     int node_ttl = 60; // seconds the node record outlives its last refresh
     std::chrono::milliseconds backoff_min{500};
     std::chrono::milliseconds backoff_max{30'000};
+    std::string http01; // the node record's "http01" (fleet_http01.hpp); "" = none
 };
 
 // The changes under one key prefix, and a full re-read (start, compaction).

@@ -8,6 +8,7 @@
 #   NGINX_PREFIX, NGINX_CONF      for `nginx -s reload -c $NGINX_CONF -p $NGINX_PREFIX`
 #   nginx_server LISTEN CERT KEY  adds a TLS server block on LISTEN (127.0.0.1:PORT or
 #                                 [::1]:PORT), before start_nginx
+#   nginx_http_conf TEXT          adds TEXT to the http block (a map), before start_nginx
 #   start_nginx                   writes the config, starts nginx, waits for every port
 #   nginx_reload_hook             the deploy hook that reloads it (no shell needed)
 #   served_fingerprint PORT SNI   SHA-256 of the leaf nginx serves there
@@ -21,6 +22,7 @@ command -v nginx >/dev/null || fail "nginx is not installed (scripts/bootstrap i
 NGINX_PREFIX=$TEST_TMP/nginx
 NGINX_CONF=$NGINX_PREFIX/nginx.conf
 _nginx_servers=""
+_nginx_http_extra=""
 _nginx_listen=()
 mkdir -p "$NGINX_PREFIX/tmp" "$NGINX_PREFIX/logs"
 
@@ -43,6 +45,11 @@ nginx_server() { # LISTEN CERT KEY
     }"
 }
 
+nginx_http_conf() { # TEXT
+  _nginx_http_extra+="
+$1"
+}
+
 _nginx_write_conf() {
   local user=""
   if [[ $(id -u) == 0 ]]; then
@@ -61,6 +68,7 @@ http {
     fastcgi_temp_path $NGINX_PREFIX/tmp/fastcgi;
     uwsgi_temp_path $NGINX_PREFIX/tmp/uwsgi;
     scgi_temp_path $NGINX_PREFIX/tmp/scgi;
+$_nginx_http_extra
 $_nginx_servers
 }
 CONF

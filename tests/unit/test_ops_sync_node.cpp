@@ -6,7 +6,7 @@ using namespace acme::ops;
 using nlohmann::json;
 
 TEST_CASE("a node record round-trips through its JSON", "[ops]") {
-    NodeRecord record{"web2", std::chrono::sys_seconds(std::chrono::seconds(1764892800)), {}};
+    NodeRecord record{"web2", std::chrono::sys_seconds(std::chrono::seconds(1764892800)), {}, {}};
     record.lineages["a.example.com"] = {3, "", ""};
     record.lineages["b.example.com"] = {std::nullopt, "reload: exit 1", "no group 'ssl-cert'"};
     const auto doc = node_to_json(record);
@@ -31,4 +31,16 @@ TEST_CASE("another node's record is read leniently", "[ops]") {
     REQUIRE(odd.lineages.size() == 1);
     CHECK_FALSE(odd.lineages.at("a").version);
     CHECK(odd.lineages.at("a").deploy_error.empty());
+}
+
+TEST_CASE("a node record says whether the node answers the fleet's http-01", "[ops]") {
+    NodeRecord record{"web3", std::nullopt, {}, "webroot"};
+    auto doc = node_to_json(record);
+    CHECK(doc["http01"] == "webroot");
+    CHECK(node_from_json("web3", doc).http01 == "webroot");
+    record.http01.clear(); // a node that only syncs certificates: no member at all
+    doc = node_to_json(record);
+    CHECK_FALSE(doc.contains("http01"));
+    CHECK(node_from_json("web3", doc).http01.empty());
+    CHECK(node_from_json("x", json{{"http01", 7}}).http01.empty());
 }
