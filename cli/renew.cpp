@@ -105,6 +105,16 @@ class JsonStream {
                   << ",\n  \"totals\": " << indented(totals.dump(2), "  ") << "\n}" << std::endl;
     }
 
+    // A run that ends by an error (a signal, the store lost) after some
+    // lineages were printed: the document is closed, naming the error, so
+    // that what a script reads is still JSON. Nothing when nothing was printed.
+    void abandon(const std::string& error) {
+        if (m_count == 0)
+            return;
+        std::cout << "\n  ],\n  \"error\": " << nlohmann::json(error).dump() << "\n}"
+                  << std::endl;
+    }
+
   private:
     std::size_t m_count = 0;
     std::map<std::string, int> m_totals;
@@ -172,8 +182,16 @@ int run_renew(const GlobalOptions& g, const RenewOptions& o) {
             std::cout << line_for(r) << '\n';
         }
     };
-    auto summary = acme::ops::renew_lineages(
-        store, request, [&g](const std::string& bundle) { return make_transport(g, bundle); }, log);
+    acme::ops::RenewSummary summary;
+    try {
+        summary = acme::ops::renew_lineages(
+            store, request, [&g](const std::string& bundle) { return make_transport(g, bundle); },
+            log);
+    } catch (const std::exception& e) {
+        if (g.json)
+            stream.abandon(e.what());
+        throw;
+    }
     if (g.json) {
         stream.finish(summary);
     } else {
