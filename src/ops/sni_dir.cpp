@@ -325,8 +325,8 @@ SniReport update_sni_dir(const store::Store& store, const fs::path& dir, Logger&
     store::sync_dir(dir);
     prune_targets(dir, plan);
     if (!report.linked.empty() || !report.removed.empty()) {
-        log.info("SNI folder " + dir.string() + ": " + std::to_string(report.linked.size()) +
-                 " entries switched, " + std::to_string(report.removed.size()) + " removed");
+        log.debug("SNI folder " + dir.string() + ": " + std::to_string(report.linked.size()) +
+                  " entries switched, " + std::to_string(report.removed.size()) + " removed");
     }
     return report;
 }
