@@ -40,17 +40,7 @@ pebble_log=$work/pebble/pebble.log
 timeout 7200 python3 -m http.server 5002 --bind 127.0.0.1 --directory "$work/web" \
   >"$work/web.log" 2>&1 &
 pids+=($!)
-etcd_url=http://127.0.0.1:2479
-timeout 7200 etcd --name bench --data-dir "$work/etcd" --listen-client-urls "$etcd_url" \
-  --advertise-client-urls "$etcd_url" --listen-peer-urls http://127.0.0.1:2480 \
-  --initial-advertise-peer-urls http://127.0.0.1:2480 \
-  --initial-cluster bench=http://127.0.0.1:2480 >"$work/etcd.log" 2>&1 &
-pids+=($!)
-for ((i = 0; i < 150; i++)); do # at most ~15 s
-  curl -s --max-time 1 "$etcd_url/health" | grep -q '"health":"true"' && break
-  sleep 0.1
-done
-((i < 150)) || { log "etcd did not start: $(tail -5 "$work/etcd.log")"; exit 1; }
+start_etcd 2479 2480
 for ((i = 0; i < 150; i++)); do # the web server too
   curl -s --max-time 1 -o /dev/null http://127.0.0.1:5002/ && break
   sleep 0.1

@@ -23,16 +23,7 @@ part=sync-bench
 max_seconds=3600
 # shellcheck source=scripts/bench.d/work_pebble.sh
 source "$root/scripts/bench.d/work_pebble.sh"
-etcd_url=http://127.0.0.1:24379
-timeout 3600 etcd --name b --data-dir "$work/etcd" --listen-client-urls "$etcd_url" \
-  --advertise-client-urls "$etcd_url" --listen-peer-urls http://127.0.0.1:24380 \
-  --initial-advertise-peer-urls http://127.0.0.1:24380 \
-  --initial-cluster b=http://127.0.0.1:24380 >"$work/etcd.log" 2>&1 &
-pids+=($!)
-for ((i = 0; i < 150; i++)); do
-  curl -s --max-time 1 "$etcd_url/health" | grep -q '"health":"true"' && break
-  sleep 0.1
-done
+start_etcd 24379 24380
 "$acmectl" store init-key "$work/fleet.key" >/dev/null
 S=(--store etcd://127.0.0.1:24379/acme --store-key-file "$work/fleet.key")
 name=bench.sync.example
