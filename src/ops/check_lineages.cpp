@@ -2,8 +2,7 @@
 
 #include "common/error.hpp"
 #include "common/time_format.hpp"
-#include "crypto/key.hpp"
-#include "crypto/x509.hpp"
+#include "ops/cert_facts.hpp"
 #include "ops/deploy_lineage.hpp"
 #include "ops/lineage_state.hpp"
 #include "ops/list_lineages.hpp"
@@ -13,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <exception>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -101,7 +101,11 @@ void check_key_file(LineageHealth& h, const fs::path& key, const fs::path& home,
     check_key_group(h, key_st, config);
 }
 
-void check_files(LineageHealth& h, const store::Store& store, const nlohmann::json& config) {
+// A version's files are judged from the verdict renew keeps in state.json
+// when they are byte for byte those it was made of (issue #20: a check of
+// 10,000 lineages decodes none), else decoded here.
+void check_current_files(LineageHealth& h, const store::Store& store,
+                         const nlohmann::json& config, const std::optional<CertFacts>& cached) {
     const auto dir = store.current_dir(h.name);
     auto cert = read_part(h, dir / "cert.pem");
     auto chain = read_part(h, dir / "chain.pem");
@@ -112,35 +116,35 @@ void check_files(LineageHealth& h, const store::Store& store, const nlohmann::js
     if (!cert || !chain || !fullchain || !key) {
         return;
     }
-    crypto::CertInfo info;
+    FilesCheck files;
     try {
-        // Each certificate and the key parsed once (issue #20: check of 10,000 lineages).
-        auto v = crypto::verify_lineage_files(*cert, *chain, *fullchain, *key);
-        info = std::move(v.leaf);
-        h.not_after = info.not_after;
-        h.serial = info.serial_hex;
-        if (!v.chain_issued_leaf) {
-            add_finding(h, Status::critical, "chain.pem did not issue cert.pem");
-        }
-        if (!v.fullchain_starts_with_leaf) {
-            add_finding(h, Status::critical, "fullchain.pem does not start with cert.pem");
-        }
-        if (match_key && !v.key_matches) {
-            add_finding(h, Status::critical, "privkey.pem does not match cert.pem");
-        }
+        files = check_files({std::move(*cert), std::move(*chain), std::move(*fullchain),
+                                  std::move(*key)},
+                                 match_key, cached);
     } catch (const Error& e) {
         add_finding(h, Status::critical, e.what());
         return;
     }
+    h.not_after = files.not_after;
+    h.serial = files.serial_hex;
+    if (!files.chain_issued_leaf) {
+        add_finding(h, Status::critical, "chain.pem did not issue cert.pem");
+    }
+    if (!files.fullchain_starts_with_leaf) {
+        add_finding(h, Status::critical, "fullchain.pem does not start with cert.pem");
+    }
+    if (match_key && !files.key_matches) {
+        add_finding(h, Status::critical, "privkey.pem does not match cert.pem");
+    }
     for (const auto& d : h.domains) {
-        if (std::find(info.sans.begin(), info.sans.end(), d) == info.sans.end()) {
+        if (std::find(files.sans.begin(), files.sans.end(), d) == files.sans.end()) {
             add_finding(h, Status::critical, "cert.pem does not name " + d);
         }
     }
     if (has_key) {
         check_key_file(h, dir / "privkey.pem", store.home(), config);
     }
-    h.due = renew::lifetime_renewal_time(info.not_before, info.not_after);
+    h.due = renew::lifetime_renewal_time(files.not_before, files.not_after);
 }
 
 void check_expiry(LineageHealth& h, const probe::Thresholds& t, SysSeconds now) {
@@ -158,13 +162,44 @@ void check_expiry(LineageHealth& h, const probe::Thresholds& t, SysSeconds now) 
     }
 }
 
-void check_state(LineageHealth& h, const store::Store& store) {
-    if (!readable(h, store.lineage_dir(h.name) / "state.json",
-                  "renewal failures not checked (run check as the store's owner or the key "
-                  "group)")) {
+// state.json, read once: its "cert" record serves check_current_files, the rest
+// check_state. A read that failed is said by check_state, where it always was.
+struct StateRead {
+    bool unreadable = false; // EACCES: this user may not read it
+    std::optional<LineageState> state;
+    std::exception_ptr error;
+};
+
+StateRead read_state(const store::Store& store, const std::string& name) {
+    StateRead r;
+    const auto path = store.lineage_dir(name) / "state.json";
+    if (::access(path.c_str(), R_OK) != 0 && errno == EACCES) {
+        r.unreadable = true;
+        return r;
+    }
+    try {
+        r.state = state_from_json(store.read_state(name));
+    } catch (...) {
+        r.error = std::current_exception();
+    }
+    return r;
+}
+
+std::optional<CertFacts> cached_facts(const StateRead& r) {
+    return r.state ? r.state->cert : std::nullopt;
+}
+
+void check_state(LineageHealth& h, const store::Store& store, const StateRead& read) {
+    if (read.unreadable) {
+        readable(h, store.lineage_dir(h.name) / "state.json",
+                 "renewal failures not checked (run check as the store's owner or the key "
+                 "group)");
         return;
     }
-    const auto state = state_from_json(store.read_state(h.name));
+    if (read.error) {
+        std::rethrow_exception(read.error);
+    }
+    const auto& state = *read.state;
     h.last_attempt = state.last_attempt;
     h.last_success = state.last_success;
     h.consecutive_failures = state.consecutive_failures;
@@ -205,9 +240,10 @@ LineageHealth check_one(const store::Store& store, const std::string& name,
             add_finding(h, Status::critical, "no current certificate");
             return h;
         }
-        check_files(h, store, config);
+        const auto state = read_state(store, name);
+        check_current_files(h, store, config, cached_facts(state));
         check_expiry(h, thresholds, now);
-        check_state(h, store);
+        check_state(h, store, state);
     } catch (const Error& e) {
         add_finding(h, Status::unknown, e.what());
     }

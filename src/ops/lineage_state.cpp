@@ -38,6 +38,62 @@ std::optional<AriCache> ari_from_json(const nlohmann::json& doc) {
     return AriCache{id, *start, *end, *chosen, *next};
 }
 
+bool is_digest(const std::string& s) {
+    return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
+std::optional<bool> bool_member(const nlohmann::json& doc, const char* key) {
+    auto it = doc.find(key);
+    return it != doc.end() && it->is_boolean() ? std::optional<bool>(it->get<bool>())
+                                               : std::nullopt;
+}
+
+// A verdict that does not hold together is dropped: check then verifies the
+// files itself rather than trusting it.
+std::optional<FilesVerdict> files_from_json(const nlohmann::json& cert) {
+    auto it = cert.find("files");
+    if (it == cert.end() || !it->is_object()) {
+        return std::nullopt;
+    }
+    auto rules = it->find("rules");
+    auto sans = it->find("sans");
+    auto chain = bool_member(*it, "chain_issued_leaf");
+    auto fullchain = bool_member(*it, "fullchain_starts_with_leaf");
+    auto key = bool_member(*it, "key_matches");
+    FilesVerdict v;
+    v.digest = string_member(*it, "digest");
+    v.key_digest = string_member(*it, "key_digest");
+    auto error = it->find("error");
+    if (rules == it->end() || !rules->is_number_integer() || sans == it->end() ||
+        !sans->is_array() || !chain || !fullchain || !key || !is_digest(v.digest) ||
+        !is_digest(v.key_digest) || error == it->end() || !error->is_string()) {
+        return std::nullopt;
+    }
+    for (const auto& san : *sans) {
+        if (!san.is_string()) {
+            return std::nullopt;
+        }
+        v.sans.push_back(san.get<std::string>());
+    }
+    v.rules = rules->get<int>();
+    v.chain_issued_leaf = *chain;
+    v.fullchain_starts_with_leaf = *fullchain;
+    v.key_matches = *key;
+    v.error = error->get<std::string>();
+    return v;
+}
+
+nlohmann::json files_to_json(const FilesVerdict& v) {
+    return {{"rules", v.rules},
+            {"digest", v.digest},
+            {"key_digest", v.key_digest},
+            {"sans", v.sans},
+            {"chain_issued_leaf", v.chain_issued_leaf},
+            {"fullchain_starts_with_leaf", v.fullchain_starts_with_leaf},
+            {"key_matches", v.key_matches},
+            {"error", v.error}};
+}
+
 // Strict where the ARI cache may be lenient: facts that do not hold together
 // are dropped, so the certificate is decoded again rather than trusted.
 std::optional<CertFacts> cert_from_json(const nlohmann::json& doc) {
@@ -61,7 +117,8 @@ std::optional<CertFacts> cert_from_json(const nlohmann::json& doc) {
         *after < *before || !hex) {
         return std::nullopt;
     }
-    return CertFacts{version->get<int>(), *before, *after, serial, id->get<std::string>()};
+    return CertFacts{version->get<int>(), *before,          *after, serial, id->get<std::string>(),
+                     files_from_json(*it)};
 }
 
 void put_time(nlohmann::json& doc, const char* key, const std::optional<SysSeconds>& t) {
@@ -145,6 +202,9 @@ nlohmann::json state_to_json(const LineageState& s) {
                        {"not_after", iso8601_utc(s.cert->not_after)},
                        {"serial", s.cert->serial_hex},
                        {"ari_cert_id", s.cert->ari_cert_id}};
+        if (s.cert->files) {
+            doc["cert"]["files"] = files_to_json(*s.cert->files);
+        }
     }
     return doc;
 }

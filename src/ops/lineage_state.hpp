@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace acme::ops {
 
@@ -25,12 +26,31 @@ struct AriCache {
 // most of a lineage's cost in OpenSSL 3). Valid only for the version it names:
 // versions never change once written, and a renewal, rollback or import makes
 // another number current. Missing, mismatched or malformed: decode again.
+// What check verifies of a version's four files (see ops/cert_facts.hpp),
+// kept so that check of 10,000 lineages decodes none: the verdict is a
+// function of the files' bytes alone, so it holds exactly while they hash to
+// these digests. `rules` names the checks made; a release that checks more
+// raises it and the verdict is made again.
+struct FilesVerdict {
+    int rules = 0;
+    std::string digest;     // of cert.pem, chain.pem and fullchain.pem, hex
+    std::string key_digest; // of privkey.pem, hex; of "" for a lineage without a key
+    std::vector<std::string> sans;
+    bool chain_issued_leaf = false;
+    bool fullchain_starts_with_leaf = false;
+    bool key_matches = false;
+    std::string error; // why the files did not verify ("" when they did): check says it
+    bool operator==(const FilesVerdict&) const = default;
+};
+
 struct CertFacts {
     int version = 0;
     SysSeconds not_before;
     SysSeconds not_after;
     std::string serial_hex;
-    std::string ari_cert_id; // "" when the certificate has no AKI keyIdentifier
+    std::string ari_cert_id;            // "" when the certificate has no AKI keyIdentifier
+    std::optional<FilesVerdict> files; // nullopt in records of older releases
+    bool operator==(const CertFacts&) const = default;
 };
 
 struct LineageState {

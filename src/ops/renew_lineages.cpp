@@ -147,7 +147,7 @@ void issue_again(LineagePlan& plan, const store::Store& store, const RenewReques
     s.consecutive_failures = 0;
     s.last_error.clear();
     s.ari.reset(); // it described the certificate just replaced
-    s.cert = cert_facts(result.cert, result.version);
+    s.cert = version_facts(result.files, result.version);
     clear_revocation(s);
     plan.report.consecutive_failures = 0;
     deploy(plan, store, request, log);

@@ -87,13 +87,18 @@ std::optional<SysSeconds> ari_moment(LineagePlan& plan, const CaRef& server, CaP
     return chosen;
 }
 
-// The current version's certificate decoded (from its version folder, which
-// stays what it is if another run makes a new version current meanwhile):
-// what the plan needs of it, and what state.json keeps for the next run.
+// The current version's facts, from its version folder (which stays what it
+// is if another run makes a new version current meanwhile): what the plan
+// needs of its certificate, and what state.json keeps for the next run and
+// for check. A version whose other files do not read still plans by cert.pem.
 CertFacts read_cert_facts(const store::Store& store, const std::string& name, int version) {
-    const auto cert = crypto::read_certificate(
-        store::read_file(store.version_dir(name, version) / "cert.pem", 1 << 20));
-    return cert_facts(cert, version);
+    store::VersionFiles files;
+    try {
+        files = store.read_version(name, version);
+    } catch (const Error&) {
+        files.cert = store::read_file(store.version_dir(name, version) / "cert.pem", 1 << 20);
+    }
+    return version_facts(files, version);
 }
 
 void load(LineagePlan& plan, const store::Store& store) {
@@ -106,9 +111,11 @@ void load(LineagePlan& plan, const store::Store& store) {
     plan.version = store.current_version(plan.name);
     if (plan.version) {
         plan.cert = cert_facts_for(plan.state, *plan.version);
-        if (!plan.cert) {
-            plan.cert = plan.state.cert = read_cert_facts(store, plan.name, *plan.version);
-            plan.state_changed = true;
+        if (!has_current_verdict(plan.cert)) {
+            auto facts = read_cert_facts(store, plan.name, *plan.version);
+            // Unchanged (files that do not verify): no write of state.json each run.
+            plan.state_changed = plan.state_changed || facts != plan.state.cert;
+            plan.cert = plan.state.cert = std::move(facts);
         }
         plan.report.not_after = plan.cert->not_after;
         plan.report.version = *plan.version;
@@ -190,11 +197,6 @@ void fail_plan(LineagePlan& plan, const std::string& message) {
 }
 
 } // namespace
-
-CertFacts cert_facts(const crypto::CertInfo& cert, int version) {
-    return {version, cert.not_before, cert.not_after, cert.serial_hex,
-            cert.aki_keyid.empty() ? std::string() : renew::ari_cert_id(cert)};
-}
 
 IssueRequest request_from_config(const nlohmann::json& config) {
     IssueRequest r;

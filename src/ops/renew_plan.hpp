@@ -4,6 +4,7 @@
 
 #include "acme/client.hpp"
 #include "crypto/x509.hpp"
+#include "ops/cert_facts.hpp"
 #include "ops/issue_certificate.hpp"
 #include "ops/lineage_state.hpp"
 #include "ops/renew_lineages.hpp"
@@ -37,9 +38,6 @@ struct LineagePlan {
 // reason, is reported as failed.
 void plan_lineage(LineagePlan& plan, const store::Store& store, const RenewRequest& request,
                   CaPool& cas, Logger& log);
-
-// What state.json caches of version `version`'s certificate.
-CertFacts cert_facts(const crypto::CertInfo& cert, int version);
 
 // The issuance a lineage's config.json describes. Throws Error(config).
 IssueRequest request_from_config(const nlohmann::json& config);

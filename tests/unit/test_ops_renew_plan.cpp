@@ -338,7 +338,8 @@ TEST_CASE("an edited or corrupt certificate cache is decoded again", "[ops][rene
 TEST_CASE("the certificate cache round-trips through state.json", "[ops][renew][cache]") {
     ops::LineageState s;
     s.cert =
-        ops::CertFacts{3, sys_seconds(seconds(1000)), sys_seconds(seconds(2000)), "0aff", "a.b"};
+        ops::CertFacts{3, sys_seconds(seconds(1000)), sys_seconds(seconds(2000)), "0aff", "a.b",
+                       std::nullopt};
     auto back = ops::state_from_json(ops::state_to_json(s));
     REQUIRE(back.cert);
     CHECK(back.cert->version == 3);
