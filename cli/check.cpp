@@ -115,19 +115,15 @@ nlohmann::json to_json(const LineageHealth& h) {
 
 // The document print_json would print, one lineage at a time: with 10,000
 // lineages the whole document in memory was more than the rest of check.
-void print_json_stream(const std::vector<LineageHealth>& all, Status overall,
-                       const Fleet* fleet) {
-    std::cout << "{\n  \"lineages\": [";
-    const char* sep = "\n    ";
-    for (const auto& h : all) {
+void print_json_stream(const std::vector<LineageHealth>& all, Status overall, const Fleet* fleet) {
+    std::cout << "{\n  \"lineages\": ";
+    write_array(std::cout, all, [&](const LineageHealth& h) {
         auto one = to_json(h);
         if (fleet != nullptr)
             one["fleet"] = fleet_json(fleet_of(*fleet, h.name));
-        std::cout << sep << indented(one.dump(2), "    ");
-        sep = ",\n    ";
-    }
-    std::cout << (all.empty() ? "]" : "\n  ]")
-              << ",\n  \"status\": " << nlohmann::json(acme::probe::status_name(overall)).dump()
+        return one;
+    });
+    std::cout << ",\n  \"status\": " << nlohmann::json(acme::probe::status_name(overall)).dump()
               << "\n}" << std::endl;
 }
 

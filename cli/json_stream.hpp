@@ -3,6 +3,7 @@
 // document first (issue #20: that document alone was 50 MB).
 #pragma once
 
+#include <ostream>
 #include <string>
 
 namespace acmectl {
@@ -19,6 +20,19 @@ inline std::string indented(const std::string& text, const std::string& by) {
         }
     }
     return out;
+}
+
+// Writes items as the JSON array of a top-level member (two spaces deep),
+// element by element, byte for byte what dump(2) of the whole document says.
+template <class Items, class ToJson>
+void write_array(std::ostream& out, const Items& items, ToJson&& to_json) {
+    const char* sep = "\n    ";
+    out << '[';
+    for (const auto& item : items) {
+        out << sep << indented(to_json(item).dump(2), "    ");
+        sep = ",\n    ";
+    }
+    out << (items.empty() ? "]" : "\n  ]");
 }
 
 } // namespace acmectl

@@ -2,10 +2,10 @@
 
 #include "common/error.hpp"
 #include "crypto/x509.hpp"
+#include "ops/cert_facts.hpp"
 #include "ops/deploy_lineage.hpp"
 #include "ops/lineage_state.hpp"
 #include "probe/report.hpp"
-#include "renew/ari.hpp"
 #include "renew/policy.hpp"
 #include "store/atomic_file.hpp"
 
@@ -56,7 +56,7 @@ void read_config(LineageListing& l, const nlohmann::json& config) {
 // The same order of rules as renew (renew_plan.cpp), without asking the CA:
 // a revoked certificate, then the backoff after failures, then the cached ARI
 // moment when it is for this certificate, else lifetime/3.
-void decide_due(LineageListing& l, const crypto::CertInfo& cert, const LineageState& state,
+void decide_due(LineageListing& l, const CertFacts& cert, const LineageState& state,
                 SysSeconds now) {
     if (!state.revoked_serial.empty() && state.revoked_serial == cert.serial_hex) {
         l.due = state.revoked_at.value_or(now);
@@ -73,11 +73,24 @@ void decide_due(LineageListing& l, const crypto::CertInfo& cert, const LineageSt
         }
     }
     std::optional<SysSeconds> moment;
-    if (state.ari && !cert.aki_keyid.empty() && state.ari->cert_id == renew::ari_cert_id(cert)) {
+    if (state.ari && !cert.ari_cert_id.empty() && state.ari->cert_id == cert.ari_cert_id) {
         moment = state.ari->chosen;
     }
     l.due = renew::renewal_time({cert.not_before, cert.not_after, std::nullopt, moment});
     l.due_reason = moment ? "ari" : "lifetime";
+}
+
+// What renew keeps of the current certificate in state.json (versions never
+// change once written), else cert.pem decoded: a list of 10,000 lineages
+// decodes none once renew has run.
+CertFacts current_facts(const store::Store& store, const std::string& name, int version,
+                        const LineageState& state) {
+    if (auto facts = cert_facts_for(state, version)) {
+        return *facts;
+    }
+    return cert_facts(
+        crypto::read_certificate(store::read_file(store.current_dir(name) / "cert.pem", 1 << 20)),
+        version);
 }
 
 LineageListing list_one(const store::Store& store, const std::string& name, SysSeconds now) {
@@ -92,12 +105,12 @@ LineageListing list_one(const store::Store& store, const std::string& name, SysS
             l.due = now;
             return l;
         }
-        const auto cert =
-            crypto::read_certificate(store::read_file(l.cert_dir / "cert.pem", 1 << 20));
+        const auto state = state_from_json(store.read_state(name));
+        const auto cert = current_facts(store, name, *l.version, state);
         l.serial = cert.serial_hex;
         l.not_after = cert.not_after;
         l.days_left = probe::days_left(cert.not_after, now);
-        decide_due(l, cert, state_from_json(store.read_state(name)), now);
+        decide_due(l, cert, state, now);
     } catch (const Error& e) {
         l.error = e.what();
     }

@@ -65,3 +65,19 @@ expect_exit 0 "${L[@]}" --json
 expect_contains "$(one .error)" "cert.pem" "error of a damaged lineage"
 expect_exit 1 "${L[@]}" nosuch
 expect_contains "$ERR" "no lineage named 'nosuch'" "unknown lineage"
+
+# Once renew has run, list takes the certificate's facts from what renew keeps
+# in state.json (issue #20: 10,000 lineages, no decode); check does not trust
+# them for files that changed. Another lineage's certificate in place of
+# three's shows which one each read.
+expect_exit 0 "${ISSUE[@]}" -d three.list.example --name three
+expect_exit 0 "${L[@]}" three --json
+serial3=$(json '.lineages[0].serial')
+expect_exit 0 "$ACMECTL" renew --home "$HOME_DIR" --ca-bundle "$CA" -q --name three
+expect_eq "$(jq -r .cert.serial "$(lineage_dir three)/state.json")" "$serial3" "serial kept by renew"
+cp "$dir/current/cert.pem" "$(lineage_dir three)/current/cert.pem"
+expect_exit 0 "${L[@]}" three --json
+expect_eq "$(json '.lineages[0].serial')" "$serial3" "list from state.json"
+expect_exit 2 "$ACMECTL" check --home "$HOME_DIR" three --json
+expect_contains "$(json '[.lineages[0].findings[].message] | join("; ")')" "does not name three.list.example" \
+  "check decodes the changed file"
