@@ -31,23 +31,34 @@ std::optional<std::string> read_part(LineageHealth& h, const fs::path& path) {
     }
 }
 
-// A monitoring user (NRPE, another account) may not read the key: expiry,
-// chain and names are still checked; the key match is said to be skipped.
-// False only for a key that exists but is not readable to us.
 // NRPE or node_exporter often run as another user than the store's owner,
 // and privkey.pem, config.json and state.json are 0600 (0640 for the key
 // group): what this user may not read is said, and the rest still checked.
-bool readable(LineageHealth& h, const fs::path& file, const std::string& unchecked) {
-    if (::access(file.c_str(), R_OK) == 0 || errno != EACCES) {
-        return true;
-    }
-    add_finding(h, Status::ok,
-                file.filename().string() + " is not readable by this user: " + unchecked);
-    return false;
+// Asked only once a read failed: a check of 10,000 lineages makes no extra
+// system call per file.
+bool denied(const fs::path& file) {
+    return ::access(file.c_str(), R_OK) != 0 && errno == EACCES;
 }
 
-bool key_readable(LineageHealth& h, const fs::path& key) {
-    return readable(h, key, "key match not checked");
+void say_unreadable(LineageHealth& h, const fs::path& file, const std::string& unchecked) {
+    add_finding(h, Status::ok,
+                file.filename().string() + " is not readable by this user: " + unchecked);
+}
+
+// The key; nullopt when it cannot be read (CRITICAL) or this user may not
+// read it (OK, the match is not checked: *denied_to_us).
+std::optional<std::string> read_key(LineageHealth& h, const fs::path& key, bool* denied_to_us) {
+    try {
+        return store::read_file(key, 1 << 20);
+    } catch (const Error& e) {
+        *denied_to_us = denied(key);
+        if (*denied_to_us) {
+            say_unreadable(h, key, "key match not checked");
+        } else {
+            add_finding(h, Status::critical, e.what());
+        }
+        return std::nullopt;
+    }
 }
 
 // A group may read the key exactly when the lineage grants it one (config.json
@@ -80,11 +91,10 @@ void check_key_group(LineageHealth& h, const struct stat& key_st, const nlohmann
 
 // The private key must be readable by its owner only (0600), or by a group
 // when the lineage grants one (0640), and owned by whoever owns the store.
-void check_key_file(LineageHealth& h, const fs::path& key, const fs::path& home,
+void check_key_file(LineageHealth& h, const fs::path& key, std::optional<uid_t> store_owner,
                     const nlohmann::json& config) {
     struct stat key_st {};
-    struct stat home_st {};
-    if (::stat(key.c_str(), &key_st) != 0 || ::stat(home.c_str(), &home_st) != 0) {
+    if (!store_owner || ::stat(key.c_str(), &key_st) != 0) {
         return;
     }
     const auto mode = key_st.st_mode & 07777;
@@ -95,7 +105,7 @@ void check_key_file(LineageHealth& h, const fs::path& key, const fs::path& home,
                     "privkey.pem has mode " + std::string(buf) +
                         ", want 0600 (0640 for a key group)");
     }
-    if (key_st.st_uid != home_st.st_uid) {
+    if (key_st.st_uid != *store_owner) {
         add_finding(h, Status::warning, "privkey.pem is not owned by the store's owner");
     }
     check_key_group(h, key_st, config);
@@ -104,23 +114,27 @@ void check_key_file(LineageHealth& h, const fs::path& key, const fs::path& home,
 // A version's files are judged from the verdict renew keeps in state.json
 // when they are byte for byte those it was made of (issue #20: a check of
 // 10,000 lineages decodes none), else decoded here.
-void check_current_files(LineageHealth& h, const store::Store& store,
-                         const nlohmann::json& config, const std::optional<CertFacts>& cached) {
+void check_current_files(LineageHealth& h, const store::Store& store, const nlohmann::json& config,
+                         const std::optional<CertFacts>& cached, std::optional<uid_t> store_owner) {
     const auto dir = store.current_dir(h.name);
     auto cert = read_part(h, dir / "cert.pem");
     auto chain = read_part(h, dir / "chain.pem");
     auto fullchain = read_part(h, dir / "fullchain.pem");
     const bool has_key = config.value("csr", std::string()).empty();
-    const bool match_key = has_key && key_readable(h, dir / "privkey.pem");
-    auto key = match_key ? read_part(h, dir / "privkey.pem") : std::optional<std::string>("");
+    bool key_denied = false;
+    auto key = has_key ? read_key(h, dir / "privkey.pem", &key_denied) : std::string();
+    if (key_denied) {
+        key = "";
+    }
     if (!cert || !chain || !fullchain || !key) {
         return;
     }
+    const bool match_key = has_key && !key_denied;
     FilesCheck files;
     try {
-        files = check_files({std::move(*cert), std::move(*chain), std::move(*fullchain),
-                                  std::move(*key)},
-                                 match_key, cached);
+        files = check_files(
+            {std::move(*cert), std::move(*chain), std::move(*fullchain), std::move(*key)},
+            match_key, cached);
     } catch (const Error& e) {
         add_finding(h, Status::critical, e.what());
         return;
@@ -142,7 +156,7 @@ void check_current_files(LineageHealth& h, const store::Store& store,
         }
     }
     if (has_key) {
-        check_key_file(h, dir / "privkey.pem", store.home(), config);
+        check_key_file(h, dir / "privkey.pem", store_owner, config);
     }
     h.due = renew::lifetime_renewal_time(files.not_before, files.not_after);
 }
@@ -170,17 +184,15 @@ struct StateRead {
     std::exception_ptr error;
 };
 
-StateRead read_state(const store::Store& store, const std::string& name) {
+StateRead read_state(const LineageHealth& h, const store::Store& store) {
     StateRead r;
-    const auto path = store.lineage_dir(name) / "state.json";
-    if (::access(path.c_str(), R_OK) != 0 && errno == EACCES) {
-        r.unreadable = true;
-        return r;
-    }
     try {
-        r.state = state_from_json(store.read_state(name));
+        r.state = state_from_json(store.read_state(h.name));
     } catch (...) {
-        r.error = std::current_exception();
+        r.unreadable = denied(store.lineage_dir(h.name) / "state.json");
+        if (!r.unreadable) {
+            r.error = std::current_exception();
+        }
     }
     return r;
 }
@@ -191,9 +203,9 @@ std::optional<CertFacts> cached_facts(const StateRead& r) {
 
 void check_state(LineageHealth& h, const store::Store& store, const StateRead& read) {
     if (read.unreadable) {
-        readable(h, store.lineage_dir(h.name) / "state.json",
-                 "renewal failures not checked (run check as the store's owner or the key "
-                 "group)");
+        say_unreadable(h, store.lineage_dir(h.name) / "state.json",
+                       "renewal failures not checked (run check as the store's owner or the key "
+                       "group)");
         return;
     }
     if (read.error) {
@@ -224,14 +236,31 @@ void check_state(LineageHealth& h, const store::Store& store, const StateRead& r
     }
 }
 
-LineageHealth check_one(const store::Store& store, const std::string& name,
-                        const probe::Thresholds& thresholds, SysSeconds now) {
+nlohmann::json read_config(LineageHealth& h, const store::Store& store) {
+    try {
+        return store.read_config(h.name);
+    } catch (const Error&) {
+        const auto path = store.lineage_dir(h.name) / "config.json";
+        if (denied(path)) {
+            say_unreadable(h, path, "names not checked");
+            return nlohmann::json::object();
+        }
+        throw;
+    }
+}
+
+// What is the same for every lineage of one check.
+struct CheckRun {
+    probe::Thresholds thresholds;
+    SysSeconds now;
+    std::optional<uid_t> store_owner; // nullopt when the store cannot be stat'ed
+};
+
+LineageHealth check_one(const store::Store& store, const std::string& name, const CheckRun& run) {
     LineageHealth h;
     h.name = name;
     try {
-        auto config = readable(h, store.lineage_dir(name) / "config.json", "names not checked")
-                          ? store.read_config(name)
-                          : nlohmann::json::object();
+        auto config = read_config(h, store);
         if (config.contains("domains") && config["domains"].is_array()) {
             h.domains = config["domains"].get<std::vector<std::string>>();
         }
@@ -240,9 +269,9 @@ LineageHealth check_one(const store::Store& store, const std::string& name,
             add_finding(h, Status::critical, "no current certificate");
             return h;
         }
-        const auto state = read_state(store, name);
-        check_current_files(h, store, config, cached_facts(state));
-        check_expiry(h, thresholds, now);
+        const auto state = read_state(h, store);
+        check_current_files(h, store, config, cached_facts(state), run.store_owner);
+        check_expiry(h, run.thresholds, run.now);
         check_state(h, store, state);
     } catch (const Error& e) {
         add_finding(h, Status::unknown, e.what());
@@ -270,9 +299,15 @@ std::vector<LineageHealth> check_lineages(const store::Store& store,
                                            ": wrong --home, or another user's store? "
                                            "(--allow-empty accepts an empty store)");
     }
+    CheckRun run{thresholds, now, std::nullopt};
+    struct stat home {};
+    if (::stat(store.home().c_str(), &home) == 0) {
+        run.store_owner = home.st_uid;
+    }
     std::vector<LineageHealth> out;
+    out.reserve(selected.size());
     for (const auto& name : selected) {
-        out.push_back(check_one(store, name, thresholds, now));
+        out.push_back(check_one(store, name, run));
     }
     return out;
 }
