@@ -3,6 +3,7 @@
 #include "common/error.hpp"
 
 #include <openssl/err.h>
+#include <string>
 #include <openssl/x509.h>
 
 namespace acme::probe::tls {
@@ -31,10 +32,11 @@ PeerCache::PeerCache(const Context& context)
     }
 }
 
-// The fingerprints of leaf and of every chain certificate in order, then the
-// name; empty when a fingerprint cannot be made (then nothing is cached).
+// The name, length first, then the fingerprints of leaf and of every chain
+// certificate in order (all one size): no two inputs make the same key.
+// Empty when a fingerprint cannot be made (then nothing is cached).
 std::string PeerCache::key(X509* leaf, STACK_OF(X509) * chain, const std::string& name) const {
-    std::string key;
+    std::string key = std::to_string(name.size()) + ':' + name;
     if (!append_digest(key, leaf, m_sha256.get())) {
         return {};
     }
@@ -44,8 +46,6 @@ std::string PeerCache::key(X509* leaf, STACK_OF(X509) * chain, const std::string
             return {};
         }
     }
-    key += '\0'; // a name cannot hold one: fingerprints and name never run together
-    key += name;
     return key;
 }
 
