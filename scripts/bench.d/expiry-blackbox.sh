@@ -20,8 +20,17 @@
 #   RSS = the exporter's peak (VmHWM; the curls are separate small processes).
 # Every probe must succeed (acmectl: status OK; exporter: probe_success 1 and
 # a probe_ssl_earliest_cert_expiry), or the run is marked failed.
-# Appends one line per run to OUT_DIR/expiry.tsv:
+# The floor any tool stands on: "floor-client" is bench.d/tls_floor.c (built
+# here with cc when there is one), the cheapest OpenSSL expiry probe: the
+# same handshake as acmectl's, the leaf's notAfter read, nothing else, one
+# thread, C at a time. "nginx/TOOL" is nginx's CPU (master and workers,
+# /proc) during TOOL's run: the server's share, which no client avoids.
+# "floor" is derived, not measured: wall = (nginx/floor-client CPU +
+# floor-client CPU) / cores, the wall of a client that costs no more than
+# the cheapest one with both sides sharing the machine's cores.
+# Appends one line per tool and run to OUT_DIR/expiry.tsv:
 #   label  tool  endpoints  concurrency  wall  cpu  rss_kb  ok
+# (nginx/* and blackbox-driver/* lines: rss 0, ok "-"; floor: ok "derived").
 # Loopback only; run it in a private network namespace
 # (unshare --net bash -c 'ip link set lo up && ...'); every server it starts is
 # stopped at exit, every wait is bounded.
@@ -94,6 +103,7 @@ done
 ulimit -n "$((endpoints * 2 + 4096))" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 setsid timeout -k 5 3600 nginx -p "$work" -c "$work/nginx.conf" -e "$work/error.log" </dev/null >"$work/nginx.out" 2>&1 &
 pids+=($!)
+nginx_timeout=$!
 for ((i = 0; i < 150; i++)); do # at most ~15 s
   port_open "$port0" && port_open $((port0 + endpoints - 1)) && break
   sleep 0.1
@@ -101,6 +111,15 @@ done
 port_open $((port0 + endpoints - 1)) ||
   { log "nginx did not start: $(tail -n 3 "$work/error.log" "$work/nginx.out" 2>/dev/null)"; exit 1; }
 for ((i = 0; i < endpoints; i++)); do echo "127.0.0.1:$((port0 + i))"; done >"$work/targets.txt"
+nginx_master=$(pgrep -P "$nginx_timeout" -x nginx || true)
+[[ -n $nginx_master ]] || { log "no nginx process under $nginx_timeout"; exit 1; }
+floor_client=
+if command -v cc >/dev/null &&
+  cc -O2 -o "$work/tls_floor" "$(dirname "$0")/tls_floor.c" -lssl -lcrypto 2>"$work/cc.err"; then
+  floor_client=$work/tls_floor
+else
+  log "no floor client (cc or OpenSSL headers missing: $(head -n 1 "$work/cc.err" 2>/dev/null))"
+fi
 
 cat >"$work/blackbox.yml" <<EOF
 modules:
@@ -125,22 +144,56 @@ secs() { awk -v d="$1" 'BEGIN { printf "%.3f", d / 1e9 }'; }
 ticks() { # PID: utime+stime in clock ticks
   awk '{ print $14 + $15 }' "/proc/$1/stat"
 }
+nginx_ticks() { # the master's and its workers' utime+stime
+  local p t=0
+  for p in "$nginx_master" $(pgrep -P "$nginx_master" || true); do
+    t=$((t + $(ticks "$p")))
+  done
+  echo "$t"
+}
+tick_secs() { # TICKS
+  awk -v c="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", c / hz }'
+}
+record_nginx() { # TOOL WALL TICKS: nginx's CPU during TOOL's run
+  record "nginx/$1" "$2" "$(tick_secs "$3")" 0 -
+}
 
 run_acmectl() {
-  local t0 t1 u s r n
+  local t0 t1 u s r n g0 g1
+  g0=$(nginx_ticks)
   t0=$(clock)
   /usr/bin/time -f '%e %U %S %M' -o "$work/time.out" timeout 600 "$acmectl" expiry \
     --concurrency "$conc" --ca-bundle "$pki/root.pem" --json -f "$work/targets.txt" \
     >"$work/acmectl.json" 2>"$work/acmectl.err" || true
   t1=$(clock)
+  g1=$(nginx_ticks)
   read -r _ u s r < <(tail -n 1 "$work/time.out")
   n=$(grep -c '"status": *"OK"' "$work/acmectl.json" || true)
   record acmectl "$(secs $((t1 - t0)))" "$(awk -v a="$u" -v b="$s" 'BEGIN { printf "%.2f", a + b }')" \
     "$r" "$([[ $n == "$endpoints" ]] && echo 1 || echo "0 ($n OK)")"
+  record_nginx acmectl "$(secs $((t1 - t0)))" $((g1 - g0))
+}
+
+run_floor() { # the cheapest client, then the floor derived from it
+  local t0 t1 u s r g0 g1 ok client server
+  g0=$(nginx_ticks)
+  t0=$(clock)
+  ok=1
+  /usr/bin/time -f '%e %U %S %M' -o "$work/time.out" timeout 600 "$floor_client" "$port0" \
+    "$endpoints" "$conc" >"$work/floor.out" 2>"$work/floor.err" || ok="0 ($(head -n 1 "$work/floor.out"))"
+  t1=$(clock)
+  g1=$(nginx_ticks)
+  read -r _ u s r < <(tail -n 1 "$work/time.out")
+  client=$(awk -v a="$u" -v b="$s" 'BEGIN { printf "%.2f", a + b }')
+  server=$(tick_secs $((g1 - g0)))
+  record floor-client "$(secs $((t1 - t0)))" "$client" "$r" "$ok"
+  record_nginx floor-client "$(secs $((t1 - t0)))" $((g1 - g0))
+  record floor "$(awk -v a="$client" -v b="$server" -v n="$(nproc)" 'BEGIN { printf "%.3f", (a + b) / n }')" \
+    "$(awk -v a="$client" -v b="$server" 'BEGIN { printf "%.2f", a + b }')" 0 derived
 }
 
 run_blackbox() { # DRIVER: curl (one curl --parallel) or xargs (xargs -P C, one curl per probe)
-  local driver=$1 pid t0 t1 c0 c1 u s hz r n
+  local driver=$1 pid t0 t1 c0 c1 u s hz r n g0 g1
   timeout -k 5 1200 prometheus-blackbox-exporter --config.file="$work/blackbox.yml" \
     --web.listen-address="127.0.0.1:$bb_port" >"$work/blackbox.log" 2>&1 &
   pids+=($!)
@@ -149,6 +202,7 @@ run_blackbox() { # DRIVER: curl (one curl --parallel) or xargs (xargs -P C, one 
   [[ -n $pid ]] || { log "no blackbox_exporter process under ${pids[-1]}"; exit 1; }
   port_open "$bb_port" || { log "blackbox_exporter did not start: $(tail -n 3 "$work/blackbox.log")"; exit 1; }
   hz=$(getconf CLK_TCK)
+  g0=$(nginx_ticks)
   rm -rf "$work/probe"
   mkdir -p "$work/probe"
   for ((i = 0; i < endpoints; i++)); do
@@ -169,6 +223,7 @@ run_blackbox() { # DRIVER: curl (one curl --parallel) or xargs (xargs -P C, one 
   fi
   t1=$(clock)
   c1=$(ticks "$pid")
+  g1=$(nginx_ticks)
   r=$(awk '/^VmHWM/ { print $2 }' "/proc/$pid/status")
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
@@ -184,12 +239,14 @@ run_blackbox() { # DRIVER: curl (one curl --parallel) or xargs (xargs -P C, one 
     "$r" "$([[ $n == "$endpoints" ]] && echo 1 || echo "0 ($n OK)")"
   record "blackbox-driver/$driver" "$(secs $((t1 - t0)))" "$(awk -v a="$u" -v b="$s" 'BEGIN { printf "%.2f", a + b }')" \
     0 -
+  record_nginx "blackbox_exporter/$driver" "$(secs $((t1 - t0)))" $((g1 - g0))
 }
 
 log "$endpoints endpoints on 127.0.0.1:$port0-$((port0 + endpoints - 1)), concurrency $conc, $runs runs," \
   "load $(cut -d' ' -f1-3 /proc/loadavg)"
 for ((run = 1; run <= runs; run++)); do
   run_acmectl
+  [[ -z $floor_client ]] || run_floor
   run_blackbox curl
   run_blackbox xargs
 done

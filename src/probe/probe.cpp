@@ -4,6 +4,7 @@
 #include "probe/cert_file.hpp"
 #include "probe/event_loop.hpp"
 #include "probe/net.hpp"
+#include "probe/peer_cache.hpp"
 #include "probe/sigpipe.hpp"
 #include "probe/starttls.hpp"
 #include "probe/tls.hpp"
@@ -35,17 +36,17 @@ void fail(ProbeResult& result, const std::string& kind, const std::string& detai
     result.error = detail;
 }
 
-void read_peer(ProbeResult& result, const tls::Context& context, X509* leaf, STACK_OF(X509) * chain,
+void read_peer(ProbeResult& result, tls::PeerCache& peers, X509* leaf, STACK_OF(X509) * chain,
                const std::string& name) {
-    result.leaf = crypto::describe_certificate(leaf);
-    const tls::Verification verification = tls::verify(context, leaf, chain, name);
-    result.verified = verification.verified;
-    result.verify_error = verification.error;
-    result.chain_earliest_not_after = verification.chain_earliest_not_after;
+    tls::PeerReport report = peers.report(leaf, chain, name);
+    result.leaf = std::move(report.leaf);
+    result.verified = report.verification.verified;
+    result.verify_error = std::move(report.verification.error);
+    result.chain_earliest_not_after = report.verification.chain_earliest_not_after;
     result.ok = true;
 }
 
-Task<> probe_into(ProbeResult& result, EventLoop& loop, const tls::Context& context,
+Task<> probe_into(ProbeResult& result, EventLoop& loop, tls::PeerCache& peers,
                   const ProbeTarget& target, net::Deadline deadline) {
     const Endpoint remote = target.connect_to.value_or(Endpoint{target.host, target.port});
     const auto addresses = co_await net::resolve(loop, remote.host, remote.port, deadline);
@@ -53,9 +54,9 @@ Task<> probe_into(ProbeResult& result, EventLoop& loop, const tls::Context& cont
     const net::Io io{loop, fd.get(), deadline};
     const std::string name = verify_name(target);
     co_await negotiate_starttls(io, target.starttls, name);
-    const tls::Peer peer = co_await tls::handshake(context, io, target.sni);
+    const tls::Peer peer = co_await tls::handshake(peers.context(), io, target.sni);
     result.tls_version = peer.tls_version;
-    read_peer(result, context, peer.leaf.get(), peer.chain.get(), name);
+    read_peer(result, peers, peer.leaf.get(), peer.chain.get(), name);
 }
 
 std::string seconds_text(std::chrono::milliseconds ms) {
@@ -65,13 +66,13 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 }
 
 // Never throws: every failure of one target is its result.
-Task<ProbeResult> probe_one(EventLoop& loop, const tls::Context& context, const ProbeTarget& target,
+Task<ProbeResult> probe_one(EventLoop& loop, tls::PeerCache& peers, const ProbeTarget& target,
                             const ProbeOptions& options) {
     ProbeResult result;
     result.target = target;
     const auto start = Clock::now();
     try {
-        co_await probe_into(result, loop, context, target, start + options.timeout);
+        co_await probe_into(result, loop, peers, target, start + options.timeout);
     } catch (const net::Failure& failure) {
         std::string detail = failure.what();
         if (failure.kind() == error_kind::timeout) {
@@ -92,7 +93,7 @@ Task<ProbeResult> probe_one(EventLoop& loop, const tls::Context& context, const 
 // What the probe workers share: the targets, the next one to take, and the
 // results (each index written by the one worker that took it).
 struct Batch {
-    const tls::Context& context;
+    tls::PeerCache& peers;
     const std::vector<ProbeTarget>& targets;
     const ProbeOptions& options;
     std::vector<ProbeResult> results;
@@ -102,8 +103,7 @@ struct Batch {
 // One probe in flight: takes the next target whenever its last one has ended.
 Task<> probe_worker(EventLoop& loop, Batch& batch) {
     for (size_t i = batch.next++; i < batch.targets.size(); i = batch.next++) {
-        ProbeResult result =
-            co_await probe_one(loop, batch.context, batch.targets[i], batch.options);
+        ProbeResult result = co_await probe_one(loop, batch.peers, batch.targets[i], batch.options);
         batch.results[i] = std::move(result);
     }
 }
@@ -147,8 +147,7 @@ void run_loops(Batch& batch, size_t in_flight) {
     }
 }
 
-ProbeResult inspect_file(const tls::Context& context, const std::string& path,
-                         const std::string& sni) {
+ProbeResult inspect_file(tls::PeerCache& peers, const std::string& path, const std::string& sni) {
     ProbeResult result;
     result.file = path;
     result.target.input = path;
@@ -161,7 +160,7 @@ ProbeResult inspect_file(const tls::Context& context, const std::string& path,
         if (sk_X509_num(chain.get()) == 0) {
             throw net::Failure(error_kind::certificate, "no certificate in " + path);
         }
-        read_peer(result, context, sk_X509_value(chain.get(), 0), chain.get(), sni);
+        read_peer(result, peers, sk_X509_value(chain.get(), 0), chain.get(), sni);
     } catch (const net::Failure& failure) {
         fail(result, failure.kind(), failure.what());
     } catch (const Error& e) {
@@ -176,7 +175,8 @@ ProbeResult inspect_file(const tls::Context& context, const std::string& path,
 std::vector<ProbeResult> probe_all(const std::vector<ProbeTarget>& targets,
                                    const ProbeOptions& options) {
     const tls::Context context(options.ca_bundle);
-    Batch batch{context, targets, options, std::vector<ProbeResult>(targets.size())};
+    tls::PeerCache peers(context);
+    Batch batch{peers, targets, options, std::vector<ProbeResult>(targets.size())};
     run_loops(batch,
               std::min(targets.size(), static_cast<size_t>(std::max(options.concurrency, 1))));
     return std::move(batch.results);
@@ -185,10 +185,11 @@ std::vector<ProbeResult> probe_all(const std::vector<ProbeTarget>& targets,
 std::vector<ProbeResult> inspect_files(const std::vector<std::string>& paths,
                                        const std::string& sni, const ProbeOptions& options) {
     const tls::Context context(options.ca_bundle);
+    tls::PeerCache peers(context);
     std::vector<ProbeResult> results;
     results.reserve(paths.size());
     for (const auto& path : paths) {
-        results.push_back(inspect_file(context, path, sni));
+        results.push_back(inspect_file(peers, path, sni));
     }
     return results;
 }

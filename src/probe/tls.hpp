@@ -6,6 +6,7 @@
 #include "probe/net.hpp"
 #include "probe/task.hpp"
 
+#include <ctime>
 #include <memory>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -62,10 +63,11 @@ struct Verification {
     std::optional<crypto::SysSeconds> chain_earliest_not_after;
 };
 
-// Verifies leaf for TLS server use with untrusted as intermediates, and for
-// name (a DNS name, an IP literal, or empty for no name check).
+// Verifies leaf for TLS server use with untrusted as intermediates, for
+// name (a DNS name, an IP literal, or empty for no name check), at the
+// second `at` (validity periods are in whole seconds).
 Verification verify(const Context& context, X509* leaf, STACK_OF(X509) * untrusted,
-                    const std::string& name);
+                    const std::string& name, std::time_t at);
 
 // The certificates of a PEM text (other PEM blocks skipped) or one DER
 // certificate, in order; empty when there is none.

@@ -35,3 +35,10 @@ expect_exit 0 "$ACMECTL" expiry --json --ca-bundle "$PKI/root.pem" \
   --connect-to "127.0.0.1:$PORT" www.example.test
 expect_eq "$(json .port)" 443 "target port with --connect-to ADDR:PORT"
 expect_eq "$(json .address)" "127.0.0.1:$PORT" "address with --connect-to ADDR:PORT"
+
+# One run, one certificate, two names: each probe is verified for its own name
+# (a run verifies a chain once per name: a cached answer must not cross over).
+expect_exit 2 "$ACMECTL" expiry --json --ca-bundle "$PKI/root.pem" --concurrency 1 \
+  --connect-to 127.0.0.1 "www.example.test:$PORT" "localhost:$PORT" "www.example.test:$PORT"
+expect_eq "$(json .verified | tr '\n' ' ')" "true false true " "verified per name in one run"
+expect_eq "$(json .status | tr '\n' ' ')" "OK CRITICAL OK " "status per name in one run"
