@@ -3,7 +3,11 @@
 #include "common/error.hpp"
 #include "crypto/key.hpp"
 #include "ops/cert_facts.hpp"
+#include "ops/check_lineages.hpp"
+#include "store/file_store.hpp"
 #include "test_pki.hpp"
+
+#include <cstdio>
 
 #include <catch2/catch.hpp>
 
@@ -128,4 +132,38 @@ TEST_CASE("the files verdict round-trips through state.json, and a bad one is dr
     REQUIRE(back.cert); // what renew needs is kept...
     CHECK(back.cert->serial_hex == "1001");
     CHECK_FALSE(back.cert->files); // ...the verdict is not believed
+}
+
+// check shares the lineages of a file store out to a few threads (issue #20):
+// each must still get its own verdict, in the store's order.
+TEST_CASE("check of many lineages gives each its own verdict, in order", "[ops][check]") {
+    const test::Pki pki;
+    test::TempDir dir;
+    const store::FileStore store(dir.path() / "home");
+    constexpr int k_lineages = 600; // more than one thread's share
+    for (int i = 0; i < k_lineages; ++i) {
+        char name[8];
+        std::snprintf(name, sizeof name, "l%03d", i);
+        auto files = files_of(pki);
+        if (i % 7 == 3) {
+            files.chain = pki.impostor_pem;
+            files.fullchain = pki.leaf_pem + pki.impostor_pem;
+        }
+        store.activate_version(name, store.write_version(name, files));
+        store.write_config(name, {{"name", name}, {"domains", nlohmann::json::array()}});
+    }
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    const auto all = ops::check_lineages(store, {}, probe::Thresholds{0, 0, true}, now);
+    REQUIRE(all.size() == k_lineages);
+    int critical = 0;
+    for (int i = 0; i < k_lineages; ++i) {
+        char name[8];
+        std::snprintf(name, sizeof name, "l%03d", i);
+        INFO(name);
+        CHECK(all[i].name == name);
+        CHECK(all[i].status == (i % 7 == 3 ? probe::Status::critical : probe::Status::ok));
+        CHECK(all[i].serial == "1001");
+        critical += all[i].status == probe::Status::critical ? 1 : 0;
+    }
+    CHECK(critical == 86); // 3, 10, ... 598
 }
