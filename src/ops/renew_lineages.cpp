@@ -147,7 +147,10 @@ void issue_again(LineagePlan& plan, const store::Store& store, const RenewReques
     s.consecutive_failures = 0;
     s.last_error.clear();
     s.ari.reset(); // it described the certificate just replaced
-    s.cert = version_facts(result.files, result.version);
+    // A certificate stored from recovery/ comes back without its files: its
+    // verdict is made by the next run's plan.
+    s.cert = result.files.cert.empty() ? cert_facts(result.cert, result.version)
+                                       : version_facts(result.files, result.version);
     clear_revocation(s);
     plan.report.consecutive_failures = 0;
     deploy(plan, store, request, log);
