@@ -45,18 +45,27 @@ std::vector<std::string> command_names(CLI::App& app) {
     return names;
 }
 
+void add_flag_names(const CLI::App& app, std::vector<std::string>& names) {
+    for (const auto* opt : app.get_options()) {
+        for (const auto& l : opt->get_lnames()) {
+            names.push_back("--" + l);
+        }
+        for (const auto& s : opt->get_snames()) {
+            names.push_back("-" + s);
+        }
+    }
+}
+
 // Every --long and -s flag of app and of its parent (global flags may follow
-// the subcommand).
+// the subcommand), with those of their option groups ("Global options" holds
+// --json: `check --jsn` must find it).
 std::vector<std::string> flag_names(CLI::App& app) {
     std::vector<std::string> names;
     for (auto* a = &app; a != nullptr; a = a->get_parent()) {
-        for (const auto* opt : a->get_options()) {
-            for (const auto& l : opt->get_lnames()) {
-                names.push_back("--" + l);
-            }
-            for (const auto& s : opt->get_snames()) {
-                names.push_back("-" + s);
-            }
+        add_flag_names(*a, names);
+        for (const auto* group : a->get_subcommands(
+                 [](CLI::App* s) { return dynamic_cast<CLI::Option_group*>(s) != nullptr; })) {
+            add_flag_names(*group, names);
         }
     }
     return names;

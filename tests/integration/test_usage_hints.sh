@@ -18,6 +18,9 @@ expect_contains "$ERR" "unknown option '--standalon' for 'issue'; did you mean '
 expect_contains "$ERR" "Run 'acmectl issue --help' for usage." "subcommand help"
 expect_exit 64 "${A[@]}" renew --dry-rn
 expect_contains "$ERR" "did you mean '--dry-run'?" "renew flag typo"
+# a global flag (in the "Global options" group) after the subcommand
+expect_exit 64 "${A[@]}" check --jsn
+expect_contains "$ERR" "unknown option '--jsn' for 'check'; did you mean '--json'?" "global flag typo"
 expect_exit 64 "${A[@]}" check --warn-days x
 expect_contains "$ERR" "Run 'acmectl check --help' for usage." "bad value points to check --help"
 expect_exit 64 "${A[@]}" store mirgate
