@@ -22,10 +22,17 @@ const Directory& CaPool::directory(const CaRef& ref) {
     }
     try {
         return c.directory();
-    } catch (const std::exception&) {
+    } catch (const std::exception& e) {
         ca.directory_error = std::current_exception();
+        m_log.debug(ref.server_url + ": no directory (" + e.what() +
+                    "); not asked again in this run");
         throw;
     }
+}
+
+bool CaPool::directory_failed(const CaRef& ref) const {
+    const auto it = m_cas.find(ref);
+    return it != m_cas.end() && it->second.directory_error;
 }
 
 Client& CaPool::signed_client(const store::Store& store, const CaRef& ca,

@@ -31,9 +31,13 @@ class CaPool {
 
     // The client for a CA, created on first use.
     Client& client(const CaRef& ca);
-    // Its directory, fetched once; a failure is remembered and thrown again
-    // (Error) for every later lineage of that CA instead of asking again.
+    // Its directory, fetched once; a failure is logged (debug) and remembered,
+    // and thrown again (Error) for every later lineage of that CA instead of
+    // asking again.
     const Directory& directory(const CaRef& ca);
+    // True once the CA's directory failed: its later failures are that one,
+    // already said (10,000 lineages of an unreachable CA: one log line).
+    bool directory_failed(const CaRef& ca) const;
     // The client signing as the stored account (loaded once per thread).
     // Throws Error(config) when there is none.
     Client& signed_client(const store::Store& store, const CaRef& ca, const std::string& account);

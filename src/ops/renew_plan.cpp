@@ -167,7 +167,10 @@ void decide(LineagePlan& plan, const RenewRequest& request, const CaRef& server,
         try {
             moment = ari_moment(plan, server, cas, log);
         } catch (const std::exception& e) { // the CA's answer, however bad, fails nothing here
-            log.debug(plan.name + ": no ARI answer (" + e.what() + "), using the lifetime rule");
+            if (!cas.directory_failed(server)) { // that was said once, by the pool
+                log.debug(plan.name + ": no ARI answer (" + e.what() +
+                          "), using the lifetime rule");
+            }
         }
     }
     plan.report.due =

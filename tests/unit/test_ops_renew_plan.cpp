@@ -194,12 +194,21 @@ TEST_CASE("lineages of one CA share one transport and one directory fetch", "[op
     CHECK(t->sent()[0].url == "https://ca.test/dir");
 }
 
+namespace {
+
+struct RecordingLogger : Logger {
+    std::vector<std::string> lines;
+    void log(LogLevel, const std::string& message) override { lines.push_back(message); }
+};
+
+} // namespace
+
 TEST_CASE("a CA whose directory fails is asked once per run", "[ops][renew]") {
     Lineage l;
     l.store.write_version("ari2", {l.cert_pem, "", l.cert_pem, "key"});
     l.store.activate_version("ari2", 1);
     l.store.write_config("ari2", l.store.read_config("ari"));
-    NullLogger log;
+    RecordingLogger log;
     test::FakeTransport* t = nullptr;
     const ops::TransportFactory transports = [&](const std::string&) {
         auto f = std::make_unique<test::FakeTransport>();
@@ -216,6 +225,9 @@ TEST_CASE("a CA whose directory fails is asked once per run", "[ops][renew]") {
         CHECK(p.report.due_source == "lifetime");
     }
     CHECK(t->sent().size() == 1);
+    // ...and said once, not once per lineage (10,000 of them: 10,000 lines)
+    CHECK(log.lines.size() == 1);
+    CHECK_THAT(log.lines.at(0), Catch::Contains("https://ca.test/dir: no directory"));
     CHECK_THROWS_AS(cas.directory(ops::CaRef{"https://ca.test/dir", ""}), Error);
 }
 
