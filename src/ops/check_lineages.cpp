@@ -49,19 +49,24 @@ void say_unreadable(LineageHealth& h, const fs::path& file, const std::string& u
                 file.filename().string() + " is not readable by this user: " + unchecked);
 }
 
-// The key; nullopt when it cannot be read (CRITICAL) or this user may not
-// read it (OK, the match is not checked: *denied_to_us).
-std::optional<std::string> read_key(LineageHealth& h, const fs::path& key, bool* denied_to_us) {
+// The key as check_files takes it: its text; "" and denied when this user
+// may not read it (an OK finding says the match is not checked); no text
+// when it cannot be read (a CRITICAL finding).
+struct KeyRead {
+    std::optional<std::string> pem;
+    bool denied = false;
+};
+
+KeyRead read_key(LineageHealth& h, const fs::path& key) {
     try {
-        return store::read_file(key, 1 << 20);
+        return {store::read_file(key, 1 << 20), false};
     } catch (const Error& e) {
-        *denied_to_us = denied(key);
-        if (*denied_to_us) {
+        if (denied(key)) {
             say_unreadable(h, key, "key match not checked");
-        } else {
-            add_finding(h, Status::critical, e.what());
+            return {std::string(), true};
         }
-        return std::nullopt;
+        add_finding(h, Status::critical, e.what());
+        return {};
     }
 }
 
@@ -125,19 +130,15 @@ void check_current_files(LineageHealth& h, const store::Store& store, const nloh
     auto chain = read_part(h, dir / "chain.pem");
     auto fullchain = read_part(h, dir / "fullchain.pem");
     const bool has_key = config.value("csr", std::string()).empty();
-    bool key_denied = false;
-    auto key = has_key ? read_key(h, dir / "privkey.pem", &key_denied) : std::string();
-    if (key_denied) {
-        key = "";
-    }
-    if (!cert || !chain || !fullchain || !key) {
+    auto key = has_key ? read_key(h, dir / "privkey.pem") : KeyRead{std::string(), false};
+    if (!cert || !chain || !fullchain || !key.pem) {
         return;
     }
-    const bool match_key = has_key && !key_denied;
+    const bool match_key = has_key && !key.denied;
     FilesCheck files;
     try {
         files = check_files(
-            {std::move(*cert), std::move(*chain), std::move(*fullchain), std::move(*key)},
+            {std::move(*cert), std::move(*chain), std::move(*fullchain), std::move(*key.pem)},
             match_key, cached);
     } catch (const Error& e) {
         add_finding(h, Status::critical, e.what());

@@ -111,11 +111,9 @@ void load(LineagePlan& plan, const store::Store& store) {
     plan.version = store.current_version(plan.name);
     if (plan.version) {
         plan.cert = cert_facts_for(plan.state, *plan.version);
-        if (!has_current_verdict(plan.cert)) {
-            auto facts = read_cert_facts(store, plan.name, *plan.version);
-            // Unchanged (files that do not verify): no write of state.json each run.
-            plan.state_changed = plan.state_changed || facts != plan.state.cert;
-            plan.cert = plan.state.cert = std::move(facts);
+        if (!has_current_verdict(plan.cert)) { // made once a version, even for files that fail
+            plan.cert = plan.state.cert = read_cert_facts(store, plan.name, *plan.version);
+            plan.state_changed = true;
         }
         plan.report.not_after = plan.cert->not_after;
         plan.report.version = *plan.version;
@@ -167,7 +165,8 @@ void decide(LineagePlan& plan, const RenewRequest& request, const CaRef& server,
         try {
             moment = ari_moment(plan, server, cas, log);
         } catch (const std::exception& e) { // the CA's answer, however bad, fails nothing here
-            if (!cas.directory_failed(server)) { // that was said once, by the pool
+            // A failed directory was said once, by the pool.
+            if (!cas.directory_failed(server)) {
                 log.debug(plan.name + ": no ARI answer (" + e.what() +
                           "), using the lifetime rule");
             }
