@@ -22,9 +22,16 @@ std::string string_member(const nlohmann::json& doc, const char* key) {
     return it != doc.end() && it->is_string() ? it->get<std::string>() : "";
 }
 
+// The member when it is an object, else nullptr (absent or of another type:
+// a cache that does not hold together is not used).
+const nlohmann::json* object_member(const nlohmann::json& doc, const char* key) {
+    auto it = doc.find(key);
+    return it != doc.end() && it->is_object() ? &*it : nullptr;
+}
+
 std::optional<AriCache> ari_from_json(const nlohmann::json& doc) {
-    auto it = doc.find("ari");
-    if (it == doc.end() || !it->is_object()) {
+    const auto* it = object_member(doc, "ari");
+    if (it == nullptr) {
         return std::nullopt;
     }
     auto start = time_member(*it, "window_start");
@@ -51,8 +58,8 @@ std::optional<bool> bool_member(const nlohmann::json& doc, const char* key) {
 // A verdict that does not hold together is dropped: check then verifies the
 // files itself rather than trusting it.
 std::optional<FilesVerdict> files_from_json(const nlohmann::json& cert) {
-    auto it = cert.find("files");
-    if (it == cert.end() || !it->is_object()) {
+    const auto* it = object_member(cert, "files");
+    if (it == nullptr) {
         return std::nullopt;
     }
     auto rules = it->find("rules");
@@ -97,8 +104,8 @@ nlohmann::json files_to_json(const FilesVerdict& v) {
 // Strict where the ARI cache may be lenient: facts that do not hold together
 // are dropped, so the certificate is decoded again rather than trusted.
 std::optional<CertFacts> cert_from_json(const nlohmann::json& doc) {
-    auto it = doc.find("cert");
-    if (it == doc.end() || !it->is_object()) {
+    const auto* it = object_member(doc, "cert");
+    if (it == nullptr) {
         return std::nullopt;
     }
     auto version = it->find("version");
@@ -117,7 +124,7 @@ std::optional<CertFacts> cert_from_json(const nlohmann::json& doc) {
         *after < *before || !hex) {
         return std::nullopt;
     }
-    return CertFacts{version->get<int>(), *before,          *after, serial, id->get<std::string>(),
+    return CertFacts{version->get<int>(), *before, *after, serial, id->get<std::string>(),
                      files_from_json(*it)};
 }
 
